@@ -1,0 +1,3 @@
+"""leadscore: warehouse-native B2B lead scoring."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,61 @@
+"""The `leadscore` command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from leadscore.warehouse import TARGETS
+
+target_option = click.option(
+    "--target", type=click.Choice(TARGETS), default="duckdb", show_default=True,
+    help="Warehouse to write to (connection settings from LEADSCORE_* environment variables).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="leadscore")
+def main() -> None:
+    """leadscore: warehouse-native B2B lead scoring."""
+
+
+@main.command()
+@click.option("--leads", "n_leads", type=click.IntRange(min=1), default=10_000, show_default=True, help="Number of leads.")
+@click.option("--seed", type=int, default=42, show_default=True, help="Random seed; the same seed gives the same data.")
+@click.option(
+    "--end-date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+    help="Last day of generated history (default: today, UTC).",
+)
+@target_option
+def generate(n_leads: int, seed: int, end_date: dt.datetime | None, target: str) -> None:
+    """Generate realistic, deterministic sample raw tables into the warehouse."""
+    from leadscore.generate import iter_raw_chunks
+    from leadscore.load import write_tables
+
+    end = end_date.date() if end_date else dt.datetime.now(dt.UTC).date()
+    counts = write_tables(iter_raw_chunks(n_leads=n_leads, seed=seed, end_date=end, progress=True), target)
+    summary = ", ".join(f"{name} {n:,}" for name, n in counts.items())
+    click.echo(f"generated raw tables ending {end} into {target}: {summary}")
+
+
+@main.command()
+@click.option("--from", "source_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True,
+              help="Folder with <table>.csv or <table>.parquet files that follow docs/raw_contract.md.")
+@target_option
+def load(source_dir: Path, target: str) -> None:
+    """Load your own raw tables from CSV or Parquet files, checked against the raw contract."""
+    from leadscore.load import LoadError, load_dir, write_tables
+
+    try:
+        tables = load_dir(source_dir)
+    except LoadError as err:
+        raise click.ClickException(str(err)) from err
+    counts = write_tables(tables.items(), target)
+    summary = ", ".join(f"{name} {n:,}" for name, n in counts.items())
+    click.echo(f"loaded into {target}: {summary}")
+
+
+if __name__ == "__main__":
+    main()
