@@ -1,0 +1,24 @@
+{% macro highest_band(scores, bands, band_column, threshold_column, score_column, extra_condition='true') -%}
+    {#- For each (model_id, lead_id) in `scores`: the band with the highest threshold the score reaches.
+        A band with a null threshold is the floor every score reaches. -#}
+    select
+        model_id,
+        lead_id,
+        {{ band_column }}
+    from (
+        select
+            {{ scores }}.model_id,
+            {{ scores }}.lead_id,
+            {{ bands }}.{{ band_column }},
+            row_number() over (
+                partition by {{ scores }}.model_id, {{ scores }}.lead_id
+                order by {{ bands }}.{{ threshold_column }} desc nulls last
+            ) as band_rank
+        from {{ scores }}
+        inner join {{ bands }}
+            on {{ scores }}.model_id = {{ bands }}.model_id
+            and ({{ bands }}.{{ threshold_column }} is null or {{ scores }}.{{ score_column }} >= {{ bands }}.{{ threshold_column }})
+            and {{ extra_condition }}
+    ) as ranked_bands
+    where band_rank = 1
+{%- endmacro %}

@@ -1,0 +1,80 @@
+-- One row per surviving lead (merged duplicates folded in) with its company, persona and activity recency.
+with
+
+leads as (
+    select * from {{ ref('stg_crm__leads') }}
+    where not is_merged_duplicate
+),
+
+accounts as (
+    select * from {{ ref('stg_crm__accounts') }}
+),
+
+job_title_patterns as (
+    select * from {{ ref('job_title_patterns') }}
+),
+
+lead_events as (
+    select * from {{ ref('int_lead_events') }}
+),
+
+title_matches as (
+    -- The first pattern (by priority) that matches the title decides seniority and persona.
+    select
+        leads.lead_id,
+        job_title_patterns.seniority,
+        job_title_patterns.persona,
+        row_number() over (partition by leads.lead_id order by job_title_patterns.priority) as match_rank
+    from leads
+    inner join job_title_patterns
+        on {{ regexp_like('leads.job_title_normalised', 'job_title_patterns.pattern') }}
+),
+
+last_engagement as (
+    -- What the lead did, not what was done to it: sends and bounces do not count as activity.
+    select
+        lead_id,
+        max(occurred_at) as last_activity_at
+    from lead_events
+    where event_type not in ('email_sent', 'email_bounce')
+    group by lead_id
+),
+
+joined as (
+    select
+        leads.lead_id,
+        leads.crm_record_id,
+        leads.account_id,
+        leads.email,
+        leads.email_domain,
+        leads.job_title,
+        coalesce(title_matches.seniority, 'unknown') as seniority,
+        coalesce(title_matches.persona, 'unknown') as persona,
+        leads.department,
+        leads.lead_source,
+        coalesce(leads.country_code, accounts.country_code) as country_code,
+        accounts.industry_normalised as industry,
+        accounts.employee_count,
+        accounts.annual_revenue,
+        leads.owner_id,
+        leads.created_at,
+        last_engagement.last_activity_at,
+        {{ dbt.datediff(
+            'cast(coalesce(last_engagement.last_activity_at, leads.created_at) as date)',
+            score_date(), 'day'
+        ) }} as days_since_last_activity
+    from leads
+    left join accounts
+        on leads.account_id = accounts.account_id
+    left join title_matches
+        on leads.lead_id = title_matches.lead_id
+        and title_matches.match_rank = 1
+    left join last_engagement
+        on leads.lead_id = last_engagement.lead_id
+),
+
+final as (
+    select * from joined
+)
+
+select * from final
