@@ -42,25 +42,22 @@ bot_flagged as (
     from with_campaign_send
 ),
 
-ranked as (
-    select
-        *,
-        row_number() over (partition by event_id order by occurred_at, lead_id, event_type) as delivery_rank
-    from bot_flagged
-),
-
 checked as (
     select
         *,
-        {{ first_failing_check([
-            ["event_id is null", "missing_event_id"],
-            ["lead_id is null", "missing_lead_id"],
-            ["event_type is null or event_type not in ('" ~ var('event_types') | join("', '") ~ "')", "unknown_event_type"],
-            ["occurred_at is null", "missing_occurred_at"],
-            ["occurred_at >= " ~ score_cutoff(), "occurred_after_score_date"],
-            ["delivery_rank > 1", "duplicate_event_id"],
-        ]) }} as quarantine_reason
-    from ranked
+        {{ quarantine_reason(
+            checks=[
+                ["event_id is null", "missing_event_id"],
+                ["lead_id is null", "missing_lead_id"],
+                ["event_type is null or event_type not in ('" ~ var('event_types') | join("', '") ~ "')", "unknown_event_type"],
+                ["occurred_at is null", "missing_occurred_at"],
+                ["occurred_at >= " ~ score_cutoff(), "occurred_after_score_date"],
+            ],
+            key='event_id',
+            order_by='occurred_at, lead_id, event_type',
+            duplicate_reason='duplicate_event_id',
+        ) }} as quarantine_reason
+    from bot_flagged
 ),
 
 final as (

@@ -37,25 +37,20 @@ normalised as (
         on lower(renamed.country_raw) = country_aliases.country_alias
 ),
 
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by account_id order by created_at desc nulls last, account_name, domain
-        ) as delivery_rank
-    from normalised
-),
-
 checked as (
     select
         *,
-        {{ first_failing_check([
-            ["account_id is null", "missing_account_id"],
-            ["created_at is null", "missing_created_at"],
-            ["created_at >= " ~ score_cutoff(), "created_after_score_date"],
-            ["delivery_rank > 1", "duplicate_account_id"],
-        ]) }} as quarantine_reason
-    from ranked
+        {{ quarantine_reason(
+            checks=[
+                ["account_id is null", "missing_account_id"],
+                ["created_at is null", "missing_created_at"],
+                ["created_at >= " ~ score_cutoff(), "created_after_score_date"],
+            ],
+            key='account_id',
+            order_by='created_at desc nulls last, account_name, domain',
+            duplicate_reason='duplicate_account_id',
+        ) }} as quarantine_reason
+    from normalised
 ),
 
 final as (

@@ -16,25 +16,22 @@ renamed as (
     from source
 ),
 
-ranked as (
-    select
-        *,
-        row_number() over (partition by status_change_id order by changed_at, lead_id, new_status) as delivery_rank
-    from renamed
-),
-
 checked as (
     select
         *,
-        {{ first_failing_check([
-            ["status_change_id is null", "missing_status_change_id"],
-            ["lead_id is null", "missing_lead_id"],
-            ["new_status is null or new_status not in ('" ~ var('lead_statuses') | join("', '") ~ "')", "unknown_status"],
-            ["changed_at is null", "missing_changed_at"],
-            ["changed_at >= " ~ score_cutoff(), "changed_after_score_date"],
-            ["delivery_rank > 1", "duplicate_status_change_id"],
-        ]) }} as quarantine_reason
-    from ranked
+        {{ quarantine_reason(
+            checks=[
+                ["status_change_id is null", "missing_status_change_id"],
+                ["lead_id is null", "missing_lead_id"],
+                ["new_status is null or new_status not in ('" ~ var('lead_statuses') | join("', '") ~ "')", "unknown_status"],
+                ["changed_at is null", "missing_changed_at"],
+                ["changed_at >= " ~ score_cutoff(), "changed_after_score_date"],
+            ],
+            key='status_change_id',
+            order_by='changed_at, lead_id, new_status',
+            duplicate_reason='duplicate_status_change_id',
+        ) }} as quarantine_reason
+    from renamed
 ),
 
 final as (

@@ -39,28 +39,22 @@ normalised as (
         on lower(renamed.country_raw) = country_aliases.country_alias
 ),
 
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by lead_id
-            order by updated_at desc nulls last, created_at desc nulls last, email, crm_record_id
-        ) as delivery_rank
-    from normalised
-),
-
 checked as (
     select
         *,
-        {{ first_failing_check([
-            ["lead_id is null", "missing_lead_id"],
-            ["email is null", "missing_email"],
-            ["not " ~ regexp_like("email", "'" ~ var('email_pattern') ~ "'"), "malformed_email"],
-            ["created_at is null", "missing_created_at"],
-            ["created_at >= " ~ score_cutoff(), "created_after_score_date"],
-            ["delivery_rank > 1", "duplicate_lead_id"],
-        ]) }} as quarantine_reason
-    from ranked
+        {{ quarantine_reason(
+            checks=[
+                ["lead_id is null", "missing_lead_id"],
+                ["email is null", "missing_email"],
+                ["not " ~ regexp_like("email", "'" ~ var('email_pattern') ~ "'"), "malformed_email"],
+                ["created_at is null", "missing_created_at"],
+                ["created_at >= " ~ score_cutoff(), "created_after_score_date"],
+            ],
+            key='lead_id',
+            order_by='updated_at desc nulls last, created_at desc nulls last, email, crm_record_id',
+            duplicate_reason='duplicate_lead_id',
+        ) }} as quarantine_reason
+    from normalised
 ),
 
 final as (

@@ -26,26 +26,24 @@ as_of_score_date as (
     from renamed
 ),
 
-ranked as (
-    select
-        *,
-        row_number() over (partition by opportunity_id order by created_at, lead_id) as delivery_rank
-    from as_of_score_date
-),
-
 checked as (
     select
         *,
-        {{ first_failing_check([
-            ["opportunity_id is null", "missing_opportunity_id"],
-            ["lead_id is null", "missing_lead_id"],
-            ["stage is null or stage not in ('open', 'closed_won', 'closed_lost')", "unknown_stage"],
-            ["amount < 0", "negative_amount"],
-            ["created_at is null", "missing_created_at"],
-            ["created_at >= " ~ score_cutoff(), "created_after_score_date"],
-            ["delivery_rank > 1", "duplicate_opportunity_id"],
-        ]) }} as quarantine_reason
-    from ranked
+        {{ quarantine_reason(
+            checks=[
+                ["opportunity_id is null", "missing_opportunity_id"],
+                ["lead_id is null", "missing_lead_id"],
+                ["stage is null or stage not in ('open', 'closed_won', 'closed_lost')", "unknown_stage"],
+                ["amount < 0", "negative_amount"],
+                ["closed_at < created_at", "closed_before_created"],
+                ["created_at is null", "missing_created_at"],
+                ["created_at >= " ~ score_cutoff(), "created_after_score_date"],
+            ],
+            key='opportunity_id',
+            order_by='created_at, lead_id',
+            duplicate_reason='duplicate_opportunity_id',
+        ) }} as quarantine_reason
+    from as_of_score_date
 ),
 
 final as (

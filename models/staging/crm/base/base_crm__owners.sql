@@ -13,21 +13,18 @@ renamed as (
     from source
 ),
 
-ranked as (
-    select
-        *,
-        row_number() over (partition by owner_id order by owner_name, team) as delivery_rank
-    from renamed
-),
-
 checked as (
     select
         *,
-        {{ first_failing_check([
-            ["owner_id is null", "missing_owner_id"],
-            ["delivery_rank > 1", "duplicate_owner_id"],
-        ]) }} as quarantine_reason
-    from ranked
+        {{ quarantine_reason(
+            checks=[
+                ["owner_id is null", "missing_owner_id"],
+            ],
+            key='owner_id',
+            order_by='owner_name, team',
+            duplicate_reason='duplicate_owner_id',
+        ) }} as quarantine_reason
+    from renamed
 ),
 
 final as (

@@ -15,25 +15,22 @@ renamed as (
     from source
 ),
 
-ranked as (
-    select
-        *,
-        row_number() over (partition by sales_activity_id order by occurred_at, lead_id) as delivery_rank
-    from renamed
-),
-
 checked as (
     select
         *,
-        {{ first_failing_check([
-            ["sales_activity_id is null", "missing_sales_activity_id"],
-            ["lead_id is null", "missing_lead_id"],
-            ["activity_type is null or activity_type not in ('call', 'email', 'meeting')", "unknown_activity_type"],
-            ["occurred_at is null", "missing_occurred_at"],
-            ["occurred_at >= " ~ score_cutoff(), "occurred_after_score_date"],
-            ["delivery_rank > 1", "duplicate_sales_activity_id"],
-        ]) }} as quarantine_reason
-    from ranked
+        {{ quarantine_reason(
+            checks=[
+                ["sales_activity_id is null", "missing_sales_activity_id"],
+                ["lead_id is null", "missing_lead_id"],
+                ["activity_type is null or activity_type not in ('call', 'email', 'meeting')", "unknown_activity_type"],
+                ["occurred_at is null", "missing_occurred_at"],
+                ["occurred_at >= " ~ score_cutoff(), "occurred_after_score_date"],
+            ],
+            key='sales_activity_id',
+            order_by='occurred_at, lead_id',
+            duplicate_reason='duplicate_sales_activity_id',
+        ) }} as quarantine_reason
+    from renamed
 ),
 
 final as (
