@@ -57,5 +57,18 @@ def load(source_dir: Path, target: str) -> None:
     click.echo(f"loaded into {target}: {summary}")
 
 
+@main.command()
+@click.option("--model", "model_id", default="default", show_default=True, help="Scoring model to show the hottest leads of.")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="How many hot leads to list.")
+@target_option
+def summary(model_id: str, top: int, target: str) -> None:
+    """Print leads per status, the hottest leads, and one lead's score taken apart into its ledger."""
+    from leadscore.summary import print_summary
+    from leadscore.warehouse import connect
+
+    with connect(target) as con:
+        print_summary(con, model_id=model_id, top=top)
+
+
 if __name__ == "__main__":
     main()

@@ -641,7 +641,8 @@ def _leads(rng: np.random.Generator, n: int, first: int, acc: _Accounts, world: 
     duplicate_of[dup_rows] = originals
     for arr in (account, title, seniority, student, competitor, personal, account_known, country, owner, first_name, last_name):
         arr[dup_rows] = arr[originals]
-    created[dup_rows] = np.minimum(world.cal.end_s - HOUR, created[originals] + rng.integers(HOUR, 120 * DAY, n_dup))
+    room = np.clip(world.cal.end_s - HOUR - created[originals], 0, 120 * DAY)
+    created[dup_rows] = created[originals] + (rng.random(n_dup) * room).astype(np.int64)
 
     employees = acc.employees[account]
 

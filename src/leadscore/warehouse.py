@@ -100,3 +100,11 @@ def write_raw_table(con: Any, target: str, table: Table, data: pa.Table, replace
         pa_csv.write_csv(pa.Table.from_batches([batch]), buf, pa_csv.WriteOptions(include_header=False))
         buf.seek(0)
         cur.copy_expert(f"copy {qualified} from stdin with (format csv)", buf)
+
+
+def fetch(con: Any, sql: str) -> tuple[list[str], list[tuple]]:
+    """Column names and rows of a query, on either target."""
+    cur = con.cursor()
+    cur.execute(sql)
+    columns = [d[0] for d in cur.description]
+    return columns, cur.fetchall()
