@@ -1,0 +1,81 @@
+"""Shared fixtures: a warehouse generated and built once per test session, and a dbt runner.
+
+dbt runs in a subprocess (dbt-duckdb keeps its DuckDB file open in-process), with its own target
+and log folders so tests never clobber a developer's target/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+SCORE_DATE = "2026-11-22"
+LEADS = 3000
+
+
+def run(cmd: list[str], duckdb_path: Path, workdir: Path, project_dir: Path = REPO) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        "LEADSCORE_DUCKDB_PATH": str(duckdb_path),
+        "LEADSCORE_TARGET": "duckdb",
+        "DBT_PROFILES_DIR": str(project_dir),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DBT_TARGET_PATH": str(workdir / "target"),
+        "DBT_LOG_PATH": str(workdir / "logs"),
+    }
+    return subprocess.run(cmd, cwd=project_dir, env=env, capture_output=True, text=True)
+
+
+DbtRunner = Callable[..., subprocess.CompletedProcess]
+
+
+@pytest.fixture(scope="session")
+def dbt() -> DbtRunner:
+    def invoke(args: list[str], duckdb_path: Path, workdir: Path, project_dir: Path = REPO,
+               score_date: str = SCORE_DATE) -> subprocess.CompletedProcess:
+        cmd = [str(BIN / "dbt"), *args, "--vars", f"{{score_date: '{score_date}'}}"]
+        return run(cmd, duckdb_path, workdir, project_dir)
+    return invoke
+
+
+def generate(duckdb_path: Path, workdir: Path, leads: int = LEADS) -> None:
+    done = run([str(BIN / "leadscore"), "generate", "--leads", str(leads), "--seed", "42",
+                "--end-date", SCORE_DATE], duckdb_path, workdir)
+    assert done.returncode == 0, done.stderr[-3000:]
+
+
+@pytest.fixture(scope="session")
+def raw_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A DuckDB file with generated raw tables only (copy it before building into it)."""
+    workdir = tmp_path_factory.mktemp("raw")
+    path = workdir / "generated.duckdb"  # not raw.duckdb: DuckDB names the catalog after the file
+    generate(path, workdir)
+    return path
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(tmp_path_factory: pytest.TempPathFactory, raw_warehouse: Path, dbt: DbtRunner) -> Path:
+    """The full `dbt build` (models, seeds, data tests, unit tests) on generated data, as of SCORE_DATE."""
+    workdir = tmp_path_factory.mktemp("built")
+    path = workdir / "built.duckdb"
+    shutil.copy(raw_warehouse, path)
+    done = dbt(["build"], path, workdir)
+    assert done.returncode == 0, "dbt build failed:\n" + done.stdout[-6000:]
+    return path
+
+
+@pytest.fixture
+def query(built_warehouse: Path) -> Callable[[str], list[tuple]]:
+    def fetch(sql: str) -> list[tuple]:
+        with duckdb.connect(str(built_warehouse), read_only=True) as con:
+            return con.execute(sql).fetchall()
+    return fetch
