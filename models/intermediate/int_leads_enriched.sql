@@ -18,16 +18,25 @@ lead_events as (
     select * from {{ ref('int_lead_events') }}
 ),
 
+distinct_titles as (
+    -- Titles repeat a lot; matching each distinct title once keeps the regex work small.
+    select distinct job_title_normalised
+    from leads
+    where job_title_normalised is not null
+),
+
 title_matches as (
     -- The first pattern (by priority) that matches the title decides seniority and persona.
     select
-        leads.lead_id,
+        distinct_titles.job_title_normalised,
         job_title_patterns.seniority,
         job_title_patterns.persona,
-        row_number() over (partition by leads.lead_id order by job_title_patterns.priority) as match_rank
-    from leads
+        row_number() over (
+            partition by distinct_titles.job_title_normalised order by job_title_patterns.priority
+        ) as match_rank
+    from distinct_titles
     inner join job_title_patterns
-        on {{ regexp_like('leads.job_title_normalised', 'job_title_patterns.pattern') }}
+        on {{ regexp_like('distinct_titles.job_title_normalised', 'job_title_patterns.pattern') }}
 ),
 
 last_engagement as (
@@ -67,8 +76,8 @@ joined as (
     left join accounts
         on leads.account_id = accounts.account_id
     left join title_matches
-        on leads.lead_id = title_matches.lead_id
-        and title_matches.match_rank = 1
+        on leads.job_title_normalised = title_matches.job_title_normalised
+            and title_matches.match_rank = 1
     left join last_engagement
         on leads.lead_id = last_engagement.lead_id
 ),

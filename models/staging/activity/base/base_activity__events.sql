@@ -1,4 +1,6 @@
 -- Every delivered event row, cleaned and bot-flagged, with the reason it cannot be used (null when it can).
+-- A table, not a view: staging, quarantine and reconciliation all read it, and events are the big table.
+{{ config(materialized='table') }}
 with
 
 source as (
@@ -30,15 +32,13 @@ with_campaign_send as (
 bot_flagged as (
     select
         *,
-        coalesce(
-            event_type in ('email_open', 'email_click')
-            and (
-                {{ regexp_like("lower(user_agent)", "'" ~ var('bot_user_agent_pattern') ~ "'") }}
-                or {{ dbt.datediff('campaign_sent_at', 'occurred_at', 'second') }}
-                between 0 and {{ var('bot_click_seconds') }}
-            ),
-            false
-        ) as is_bot
+        -- A case, not an and: the regex then runs on e-mail opens and clicks only.
+        case
+            when event_type not in ('email_open', 'email_click') then false
+            when {{ dbt.datediff('campaign_sent_at', 'occurred_at', 'second') }}
+                between 0 and {{ var('bot_click_seconds') }} then true
+            else coalesce({{ regexp_like("lower(user_agent)", "'" ~ var('bot_user_agent_pattern') ~ "'") }}, false)
+        end as is_bot
     from with_campaign_send
 ),
 
