@@ -45,23 +45,29 @@ bot_flagged as (
 checked as (
     select
         *,
-        {{ quarantine_reason(
-            checks=[
-                ["event_id is null", "missing_event_id"],
-                ["lead_id is null", "missing_lead_id"],
-                ["event_type is null or event_type not in ('" ~ var('event_types') | join("', '") ~ "')", "unknown_event_type"],
-                ["occurred_at is null", "missing_occurred_at"],
-                ["occurred_at >= " ~ score_cutoff(), "occurred_after_score_date"],
-            ],
+        {{ first_failing_check([
+            ["event_id is null", "missing_event_id"],
+            ["lead_id is null", "missing_lead_id"],
+            ["event_type is null or event_type not in ('" ~ var('event_types') | join("', '") ~ "')", "unknown_event_type"],
+            ["occurred_at is null", "missing_occurred_at"],
+            ["occurred_at >= " ~ score_cutoff(), "occurred_after_score_date"],
+        ]) }} as row_problem
+    from bot_flagged
+),
+
+deduplicated as (
+    select
+        *,
+        {{ keep_first_valid(
             key='event_id',
             order_by='occurred_at, lead_id, event_type',
             duplicate_reason='duplicate_event_id',
         ) }} as quarantine_reason
-    from bot_flagged
+    from checked
 ),
 
 final as (
-    select * from checked
+    select * from deduplicated
 )
 
 select * from final

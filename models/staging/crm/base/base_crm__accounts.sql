@@ -40,21 +40,27 @@ normalised as (
 checked as (
     select
         *,
-        {{ quarantine_reason(
-            checks=[
-                ["account_id is null", "missing_account_id"],
-                ["created_at is null", "missing_created_at"],
-                ["created_at >= " ~ score_cutoff(), "created_after_score_date"],
-            ],
+        {{ first_failing_check([
+            ["account_id is null", "missing_account_id"],
+            ["created_at is null", "missing_created_at"],
+            ["created_at >= " ~ score_cutoff(), "created_after_score_date"],
+        ]) }} as row_problem
+    from normalised
+),
+
+deduplicated as (
+    select
+        *,
+        {{ keep_first_valid(
             key='account_id',
             order_by='created_at desc nulls last, account_name, domain',
             duplicate_reason='duplicate_account_id',
         ) }} as quarantine_reason
-    from normalised
+    from checked
 ),
 
 final as (
-    select * from checked
+    select * from deduplicated
 )
 
 select * from final

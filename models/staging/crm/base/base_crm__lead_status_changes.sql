@@ -19,23 +19,29 @@ renamed as (
 checked as (
     select
         *,
-        {{ quarantine_reason(
-            checks=[
-                ["status_change_id is null", "missing_status_change_id"],
-                ["lead_id is null", "missing_lead_id"],
-                ["new_status is null or new_status not in ('" ~ var('lead_statuses') | join("', '") ~ "')", "unknown_status"],
-                ["changed_at is null", "missing_changed_at"],
-                ["changed_at >= " ~ score_cutoff(), "changed_after_score_date"],
-            ],
+        {{ first_failing_check([
+            ["status_change_id is null", "missing_status_change_id"],
+            ["lead_id is null", "missing_lead_id"],
+            ["new_status is null or new_status not in ('" ~ var('lead_statuses') | join("', '") ~ "')", "unknown_status"],
+            ["changed_at is null", "missing_changed_at"],
+            ["changed_at >= " ~ score_cutoff(), "changed_after_score_date"],
+        ]) }} as row_problem
+    from renamed
+),
+
+deduplicated as (
+    select
+        *,
+        {{ keep_first_valid(
             key='status_change_id',
             order_by='changed_at, lead_id, new_status',
             duplicate_reason='duplicate_status_change_id',
         ) }} as quarantine_reason
-    from renamed
+    from checked
 ),
 
 final as (
-    select * from checked
+    select * from deduplicated
 )
 
 select * from final

@@ -42,23 +42,29 @@ normalised as (
 checked as (
     select
         *,
-        {{ quarantine_reason(
-            checks=[
-                ["lead_id is null", "missing_lead_id"],
-                ["email is null", "missing_email"],
-                ["not " ~ regexp_like("email", "'" ~ var('email_pattern') ~ "'"), "malformed_email"],
-                ["created_at is null", "missing_created_at"],
-                ["created_at >= " ~ score_cutoff(), "created_after_score_date"],
-            ],
+        {{ first_failing_check([
+            ["lead_id is null", "missing_lead_id"],
+            ["email is null", "missing_email"],
+            ["not " ~ regexp_like("email", "'" ~ var('email_pattern') ~ "'"), "malformed_email"],
+            ["created_at is null", "missing_created_at"],
+            ["created_at >= " ~ score_cutoff(), "created_after_score_date"],
+        ]) }} as row_problem
+    from normalised
+),
+
+deduplicated as (
+    select
+        *,
+        {{ keep_first_valid(
             key='lead_id',
             order_by='updated_at desc nulls last, created_at desc nulls last, email, crm_record_id',
             duplicate_reason='duplicate_lead_id',
         ) }} as quarantine_reason
-    from normalised
+    from checked
 ),
 
 final as (
-    select * from checked
+    select * from deduplicated
 )
 
 select * from final

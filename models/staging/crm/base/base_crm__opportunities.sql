@@ -29,25 +29,31 @@ as_of_score_date as (
 checked as (
     select
         *,
-        {{ quarantine_reason(
-            checks=[
-                ["opportunity_id is null", "missing_opportunity_id"],
-                ["lead_id is null", "missing_lead_id"],
-                ["stage is null or stage not in ('open', 'closed_won', 'closed_lost')", "unknown_stage"],
-                ["amount < 0", "negative_amount"],
-                ["closed_at < created_at", "closed_before_created"],
-                ["created_at is null", "missing_created_at"],
-                ["created_at >= " ~ score_cutoff(), "created_after_score_date"],
-            ],
+        {{ first_failing_check([
+            ["opportunity_id is null", "missing_opportunity_id"],
+            ["lead_id is null", "missing_lead_id"],
+            ["stage is null or stage not in ('open', 'closed_won', 'closed_lost')", "unknown_stage"],
+            ["amount < 0", "negative_amount"],
+            ["closed_at < created_at", "closed_before_created"],
+            ["created_at is null", "missing_created_at"],
+            ["created_at >= " ~ score_cutoff(), "created_after_score_date"],
+        ]) }} as row_problem
+    from as_of_score_date
+),
+
+deduplicated as (
+    select
+        *,
+        {{ keep_first_valid(
             key='opportunity_id',
             order_by='created_at, lead_id',
             duplicate_reason='duplicate_opportunity_id',
         ) }} as quarantine_reason
-    from as_of_score_date
+    from checked
 ),
 
 final as (
-    select * from checked
+    select * from deduplicated
 )
 
 select * from final

@@ -16,19 +16,25 @@ renamed as (
 checked as (
     select
         *,
-        {{ quarantine_reason(
-            checks=[
-                ["owner_id is null", "missing_owner_id"],
-            ],
+        {{ first_failing_check([
+            ["owner_id is null", "missing_owner_id"],
+        ]) }} as row_problem
+    from renamed
+),
+
+deduplicated as (
+    select
+        *,
+        {{ keep_first_valid(
             key='owner_id',
             order_by='owner_name, team',
             duplicate_reason='duplicate_owner_id',
         ) }} as quarantine_reason
-    from renamed
+    from checked
 ),
 
 final as (
-    select * from checked
+    select * from deduplicated
 )
 
 select * from final

@@ -18,23 +18,29 @@ renamed as (
 checked as (
     select
         *,
-        {{ quarantine_reason(
-            checks=[
-                ["sales_activity_id is null", "missing_sales_activity_id"],
-                ["lead_id is null", "missing_lead_id"],
-                ["activity_type is null or activity_type not in ('call', 'email', 'meeting')", "unknown_activity_type"],
-                ["occurred_at is null", "missing_occurred_at"],
-                ["occurred_at >= " ~ score_cutoff(), "occurred_after_score_date"],
-            ],
+        {{ first_failing_check([
+            ["sales_activity_id is null", "missing_sales_activity_id"],
+            ["lead_id is null", "missing_lead_id"],
+            ["activity_type is null or activity_type not in ('call', 'email', 'meeting')", "unknown_activity_type"],
+            ["occurred_at is null", "missing_occurred_at"],
+            ["occurred_at >= " ~ score_cutoff(), "occurred_after_score_date"],
+        ]) }} as row_problem
+    from renamed
+),
+
+deduplicated as (
+    select
+        *,
+        {{ keep_first_valid(
             key='sales_activity_id',
             order_by='occurred_at, lead_id',
             duplicate_reason='duplicate_sales_activity_id',
         ) }} as quarantine_reason
-    from renamed
+    from checked
 ),
 
 final as (
-    select * from checked
+    select * from deduplicated
 )
 
 select * from final
