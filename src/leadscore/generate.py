@@ -30,12 +30,22 @@ import datetime as dt
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from leadscore.contract import EVENT_TYPES, LEAD_STATUSES, TABLES
+
+
+
+def _const(values: object, dtype: type | None = None) -> np.ndarray:
+    """A read-only array, so module constants cannot become shared mutable state."""
+    arr = np.array(values, dtype=dtype)
+    arr.flags.writeable = False
+    return arr
+
 
 # ---------------------------------------------------------------------------------------
 # Calendar and volumes
@@ -51,9 +61,7 @@ LIST_IMPORTS = 8  # bulk list imports spread over the history
 LEGACY_MQL_THRESHOLD = 100  # points of the legacy process
 
 # Share of UTC activity per hour of day (Europe + Americas business hours).
-HOUR_WEIGHTS = np.array(
-    [1, 1, 1, 1, 1, 1, 2, 3, 5, 7, 8, 8, 8, 9, 10, 10, 9, 8, 7, 5, 4, 3, 2, 1], dtype=float
-)
+HOUR_WEIGHTS = _const([1, 1, 1, 1, 1, 1, 2, 3, 5, 7, 8, 8, 8, 9, 10, 10, 9, 8, 7, 5, 4, 3, 2, 1], float)
 
 # ---------------------------------------------------------------------------------------
 # Accounts
@@ -122,7 +130,9 @@ LAST_NAMES = (
 )
 PERSONAL_DOMAINS = ("gmail.com", "yahoo.com", "hotmail.com", "outlook.com", "icloud.com", "gmx.de", "proton.me")
 PERSONAL_DOMAIN_WEIGHTS = (0.45, 0.12, 0.1, 0.12, 0.08, 0.08, 0.05)
-PERSONAL_EMAIL_SHARE = 0.12
+# Personal addresses: ~12% of leads overall, most students and interns, few professionals.
+PERSONAL_EMAIL_SHARE_WORKING = 0.07
+PERSONAL_EMAIL_SHARE_STUDENT = 0.6
 
 # Seniority tiers and their fit on the logit scale.
 SENIORITY = ("c_level", "founder", "vp", "director", "manager", "ic", "consultant", "intern", "student")
@@ -196,18 +206,19 @@ def _site_urls() -> tuple[tuple[str, ...], np.ndarray]:
     pages += [("careers", 4)]
     pages += [(f"docs/{s}", 5) for s in DOCS_SLUGS]
     pages += [("product", 6), ("integrations", 7)]
-    return tuple(SITE + p for p, _ in pages), np.array([c for _, c in pages], dtype=np.int16)
+    return tuple(SITE + p for p, _ in pages), _const([c for _, c in pages], np.int16)
 
 
 URLS, URL_CATEGORY = _site_urls()
-CATEGORY_FIRST_URL = np.array([np.flatnonzero(URL_CATEGORY == c)[0] for c in range(len(PAGE_CATEGORIES))])
-CATEGORY_URL_COUNT = np.bincount(URL_CATEGORY, minlength=len(PAGE_CATEGORIES))
+CATEGORY_FIRST_URL = _const([np.flatnonzero(URL_CATEGORY == c)[0] for c in range(len(PAGE_CATEGORIES))])
+CATEGORY_URL_COUNT = _const(np.bincount(URL_CATEGORY, minlength=len(PAGE_CATEGORIES)))
 
 # Page-category mix per kind of session (rows) over PAGE_CATEGORIES (columns).
 SESSION_KINDS = ("browse_low", "browse_high", "job_seeker", "student", "burst")
-PAGE_MIX = np.array([
-    [0.19, 0.47, 0.04, 0.03, 0.005, 0.10, 0.10, 0.07],
-    [0.14, 0.25, 0.14, 0.10, 0.005, 0.12, 0.14, 0.10],
+BROWSE_LOW, BROWSE_HIGH, JOB_SEEKING, STUDYING, BURST = range(len(SESSION_KINDS))
+PAGE_MIX = _const([
+    [0.19, 0.47, 0.04, 0.03, 0.002, 0.10, 0.10, 0.07],
+    [0.14, 0.25, 0.14, 0.10, 0.002, 0.12, 0.14, 0.10],
     [0.15, 0.15, 0.01, 0.02, 0.55, 0.04, 0.06, 0.02],
     [0.15, 0.45, 0.02, 0.02, 0.10, 0.20, 0.04, 0.02],
     [0.06, 0.05, 0.28, 0.20, 0.00, 0.10, 0.18, 0.13],
@@ -217,7 +228,7 @@ PAGE_MIX = np.array([
 CAMPAIGN_KINDS = ("newsletter", "product_update", "case_study", "webinar_invite", "pricing_promo")
 CAMPAIGN_KIND_WEIGHTS = (0.40, 0.15, 0.15, 0.20, 0.10)
 CAMPAIGN_LANDING = (1, 6, 3, 6, 2)
-WEBINAR_KIND = 3
+WEBINAR_KIND = CAMPAIGN_KINDS.index("webinar_invite")
 
 FORMS = ("demo_request", "contact_us", "white_paper", "webinar_registration", "newsletter")
 DEMO, CONTACT, WHITE_PAPER, WEBINAR_REG, NEWSLETTER = range(5)
@@ -257,9 +268,9 @@ FIRST_MOBILE_UA = len(BROWSER_UAS)
 FIRST_SCANNER_UA = len(BROWSER_UAS) + len(MOBILE_UAS)
 
 # Legacy MQL points per event (a naive, HubSpot-style cumulative score without decay).
-FORM_POINTS = np.array([100, 60, 25, 15, 5])
-CATEGORY_POINTS = np.array([1, 1, 10, 5, 0, 1, 3, 3])
-EVENT_POINTS = np.array([0, 0, 1, 5, 0, 0, 0, 30])  # by event type; page views and forms above
+FORM_POINTS = _const([100, 60, 25, 15, 5])
+CATEGORY_POINTS = _const([1, 1, 10, 5, 0, 1, 3, 3])
+EVENT_POINTS = _const([0, 0, 1, 5, 0, 0, 0, 30])  # by event type; page views and forms above
 
 REASONS = (
     "no_budget", "no_authority", "no_need", "bad_timing", "competitor", "student", "unreachable",
@@ -272,16 +283,17 @@ STAGES = ("open", "closed_won", "closed_lost")
 ACTIVITY_TYPES = ("call", "email", "meeting")
 
 # Dirt rates (share of rows of the table; at least one row per chunk each).
-DIRT_RATES = {
+DIRT_RATES = MappingProxyType({
     "duplicate_person": 0.01, "redelivered_lead": 0.01, "null_email": 0.005, "malformed_email": 0.005,
     "lead_country_name": 0.01, "lead_unknown_country": 0.005, "odd_job_title": 0.02,
     "account_country_name": 0.01, "account_unknown_country": 0.005, "account_null_country": 0.01,
     "account_null_industry": 0.02, "absurd_employee_count": 0.005,
     "future_event": 0.003, "orphan_event": 0.003, "duplicate_event": 0.005, "odd_event_type": 0.002,
-}
+})
 LEAD_NULL_COUNTRY_SHARE = 0.04  # not dirt: the CRM field is simply empty; falls back to the account
 
-ARROW_TYPES = {"varchar": pa.string(), "bigint": pa.int64(), "double": pa.float64(), "timestamp": pa.timestamp("us")}
+ARROW_TYPES = MappingProxyType(
+    {"varchar": pa.string(), "bigint": pa.int64(), "double": pa.float64(), "timestamp": pa.timestamp("us")})
 
 
 # ---------------------------------------------------------------------------------------
@@ -366,7 +378,8 @@ def _timestamps(seconds: np.ndarray, null: np.ndarray | None = None) -> pa.Array
 def _table(name: str, columns: dict[str, pa.Array]) -> pa.Table:
     """An Arrow table with exactly the contract's columns, order and types."""
     spec = TABLES[name]
-    assert list(columns) == spec.column_names, (name, list(columns))
+    if list(columns) != spec.column_names:
+        raise ValueError(f"{name}: built columns {list(columns)} differ from the contract {spec.column_names}")
     arrays = [columns[c.name].cast(ARROW_TYPES[c.type]) for c in spec.columns]
     schema = pa.schema([pa.field(c.name, ARROW_TYPES[c.type]) for c in spec.columns])
     return pa.Table.from_arrays(arrays, schema=schema)
@@ -411,6 +424,10 @@ class _Owners:
     speed: np.ndarray  # multiplies response times: some reps are slow
     team_first: np.ndarray  # first owner index of each team
     table: pa.Table
+
+    @property
+    def ids(self) -> pa.Array:
+        return self.table.column("owner_id").combine_chunks()
 
 
 def _owners(rng: np.random.Generator) -> _Owners:
@@ -512,8 +529,8 @@ def _domains(rng: np.random.Generator, number: np.ndarray, country: np.ndarray) 
     words_a, words_b = _take(DOMAIN_WORDS_A, a), _take(DOMAIN_WORDS_B, b)
     suffix = pc.if_else(pa.array(cycle > 0), pc.cast(pa.array(cycle + 1), pa.string()), pa.scalar(""))
     domain = pc.binary_join_element_wise(words_a, "-", words_b, suffix, ".", tld_str, "")
-    name = pc.binary_join_element_wise(
-        pc.utf8_capitalize(words_a), " ", pc.utf8_capitalize(words_b), _take(LEGAL_SUFFIXES, _pick(rng, [1] * len(LEGAL_SUFFIXES), len(number))), "")
+    legal = _take(LEGAL_SUFFIXES, rng.integers(0, len(LEGAL_SUFFIXES), len(number)))
+    name = pc.binary_join_element_wise(pc.utf8_capitalize(words_a), " ", pc.utf8_capitalize(words_b), legal, "")
     return domain, name
 
 
@@ -544,7 +561,8 @@ def _country_strings(rng: np.random.Generator, country: np.ndarray, rows_name: n
     count = np.array([len(v) for v in COUNTRY_NAMES])
     c = codes[rows_name]
     out = _replace(out, rows_name, _take(tuple(flat), first[c] + (rng.random(len(c)) * count[c]).astype(np.int64)))
-    out = _replace(out, rows_unknown, _take(UNKNOWN_COUNTRIES, rng.integers(0, len(UNKNOWN_COUNTRIES), len(rows_unknown))))
+    unknown = rng.integers(0, len(UNKNOWN_COUNTRIES), len(rows_unknown))
+    out = _replace(out, rows_unknown, _take(UNKNOWN_COUNTRIES, unknown))
     return _replace(out, rows_null, pa.nulls(len(rows_null), pa.string()))
 
 
@@ -607,7 +625,8 @@ def _lead_created(rng: np.random.Generator, source: np.ndarray, world: _World) -
     day = np.maximum(cal.start_s, target // DAY * DAY)
     created = _business_times(rng, day, np.minimum(cal.end_s, day + DAY - 1))
     imported = np.flatnonzero(source == LEAD_SOURCES.index("list_import"))
-    created[imported] = world.import_s[rng.integers(0, len(world.import_s), len(imported))] + rng.integers(0, 900, len(imported))
+    batch = rng.integers(0, len(world.import_s), len(imported))
+    created[imported] = world.import_s[batch] + rng.integers(0, 900, len(imported))
     return np.minimum(created, cal.end_s - HOUR)
 
 
@@ -621,7 +640,7 @@ def _leads(rng: np.random.Generator, n: int, first: int, acc: _Accounts, world: 
     student = np.isin(seniority, STUDENT_TIERS)
     source = _pick(rng, LEAD_SOURCE_WEIGHTS, n)
     competitor = acc.competitor[account]
-    personal_p = np.where(student, 0.7, PERSONAL_EMAIL_SHARE * 0.85)
+    personal_p = np.where(student, PERSONAL_EMAIL_SHARE_STUDENT, PERSONAL_EMAIL_SHARE_WORKING)
     personal = np.where((rng.random(n) < personal_p) & ~competitor, _pick(rng, PERSONAL_DOMAIN_WEIGHTS, n), -1)
     account_known = (personal < 0) | (rng.random(n) < 0.5)
     country = np.where(rng.random(n) < 0.93, acc.country[account], _pick(rng, COUNTRY_WEIGHTS, n))
@@ -639,7 +658,8 @@ def _leads(rng: np.random.Generator, n: int, first: int, acc: _Accounts, world: 
     dup_rows = np.sort(rng.choice(np.arange(n // 2, n), n_dup, replace=False)) if n_dup else np.array([], np.int64)
     originals = rng.integers(0, n // 2, n_dup)
     duplicate_of[dup_rows] = originals
-    for arr in (account, title, seniority, student, competitor, personal, account_known, country, owner, first_name, last_name):
+    for arr in (account, title, seniority, student, competitor, personal, account_known, country, owner,
+                first_name, last_name):
         arr[dup_rows] = arr[originals]
     room = np.clip(world.cal.end_s - HOUR - created[originals], 0, 120 * DAY)
     created[dup_rows] = created[originals] + (rng.random(n_dup) * room).astype(np.int64)
@@ -651,9 +671,9 @@ def _leads(rng: np.random.Generator, n: int, first: int, acc: _Accounts, world: 
                          [-0.6, 0.2, 0.8, 0.2], 0.0)
     fit = (np.array(INDUSTRY_FIT)[acc.industry[account]] + size_fit + np.array(SENIORITY_FIT)[seniority]
            + np.array(LEAD_SOURCE_FIT)[source] - 0.4 * (personal >= 0))
-    job_seeker = (rng.random(n) < np.where(student, 0.4, 0.04)) | (seniority == 5) & (rng.random(n) < 0.03)
+    job_seeker = (rng.random(n) < np.where(student, 0.4, 0.04)) | ((seniority == 5) & (rng.random(n) < 0.03))
     engagement = rng.lognormal(0.0, 0.75, n)
-    logit = -2.6 + fit + 0.7 * np.log(engagement) - 2.5 * job_seeker + rng.normal(0.0, 0.8, n)
+    logit = -2.6 + fit + 0.7 * np.log(engagement) - 3.0 * job_seeker + rng.normal(0.0, 0.8, n)
     propensity = np.where(competitor, 0.0, _sigmoid(logit))
     engagement[dup_rows] *= 0.25
     return _Leads(first + 1 + np.arange(n), account, account_known, first_name, last_name, title, seniority,
@@ -673,7 +693,8 @@ def _emails(leads: _Leads, acc: _Accounts) -> pa.Array:
     group_start = np.maximum.accumulate(np.where(new_group, np.arange(n), 0))
     occurrence = np.empty(n, dtype=np.int64)
     occurrence[order] = np.arange(n) - group_start
-    number = np.where((leads.personal >= 0) | leads.competitor, leads.number, np.where(occurrence > 0, occurrence + 1, -1))
+    shared_domain = (leads.personal >= 0) | leads.competitor  # gmail.com etc.: the lead number keeps them apart
+    number = np.where(shared_domain, leads.number, np.where(occurrence > 0, occurrence + 1, -1))
     suffix = pc.if_else(pa.array(number > 0), pc.cast(pa.array(number), pa.string()), pa.scalar(""))
     first = pc.utf8_lower(_take(FIRST_NAMES, leads.first))
     last = pc.utf8_lower(_take(LAST_NAMES, leads.last))
@@ -725,8 +746,7 @@ def _phones(rng: np.random.Generator, country: np.ndarray) -> pa.Array:
     return pc.if_else(pa.array(rng.random(n) < 0.15), pa.scalar(None, pa.string()), phone)
 
 
-def _leads_table(rng: np.random.Generator, leads: _Leads, acc: _Accounts, updated_s: np.ndarray,
-                 world: _World) -> pa.Table:
+def _leads_table(rng: np.random.Generator, leads: _Leads, acc: _Accounts, updated_s: np.ndarray) -> pa.Table:
     n = len(leads.number)
     clean_email = _emails(leads, acc)
     dup = np.flatnonzero(leads.duplicate_of >= 0)
@@ -811,7 +831,7 @@ class _Events:
     ua: np.ndarray
 
 
-def _lead_ua(rng: np.random.Generator, leads: _Leads, lead_idx: np.ndarray, primary: np.ndarray) -> np.ndarray:
+def _lead_ua(rng: np.random.Generator, lead_idx: np.ndarray, primary: np.ndarray) -> np.ndarray:
     """Mostly the lead's own desktop browser, sometimes a phone."""
     mobile = rng.random(len(lead_idx)) < 0.15
     return np.where(mobile, FIRST_MOBILE_UA + rng.integers(0, len(MOBILE_UAS), len(lead_idx)), primary[lead_idx])
@@ -828,8 +848,11 @@ def _next_webinar(camp: _Campaigns, t: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 def _add_webinar(rng: np.random.Generator, ev: _EventParts, leads: _Leads, lead_idx: np.ndarray,
                  reg_t: np.ndarray, webinar: np.ndarray, webinar_s: np.ndarray, ua: np.ndarray) -> None:
-    """Registration form, and attendance for some registrants (more for high propensity)."""
-    ok = webinar >= 0
+    """Registration form, and attendance for some registrants (more for high propensity).
+
+    Nobody registers for a webinar that has already taken place (late e-mail clicks).
+    """
+    ok = (webinar >= 0) & (reg_t < webinar_s)
     lead_idx, reg_t, webinar, webinar_s, ua = lead_idx[ok], reg_t[ok], webinar[ok], webinar_s[ok], ua[ok]
     ev.add(lead_idx, reg_t, FORM_SUBMIT, form=WEBINAR_REG, campaign=webinar, ua=ua)
     attend = rng.random(len(lead_idx)) < 0.3 + 0.45 * leads.propensity[lead_idx]
@@ -875,13 +898,15 @@ def _email_events(rng: np.random.Generator, ev: _EventParts, leads: _Leads, acc:
     reopen = opened & (rng.random(n) < 0.2)
     ev.add(lead[reopen], open_t[reopen] + _lognormal_seconds(rng, DAY, 1.0, reopen.sum()), EMAIL_OPEN,
            campaign=c[reopen], ua=ua[reopen])
-    ev.add(lead[unsub], open_t[unsub] + rng.integers(20, 300, unsub.sum()), EMAIL_UNSUB, campaign=c[unsub], ua=ua[unsub])
+    ev.add(lead[unsub], open_t[unsub] + rng.integers(20, 300, unsub.sum()), EMAIL_UNSUB,
+           campaign=c[unsub], ua=ua[unsub])
 
     clicked = opened & ~unsub & (rng.random(n) < np.clip(0.10 + 0.45 * p + 0.03 * e, 0.02, 0.7))
     click_t = open_t + rng.integers(3, 180, n)
     url = camp.url[c]
     ev.add(lead[clicked], click_t[clicked], EMAIL_CLICK, url=url[clicked], campaign=c[clicked], ua=ua[clicked])
-    ev.add(lead[clicked], click_t[clicked] + rng.integers(1, 6, clicked.sum()), PAGE_VIEW, url=url[clicked], ua=ua[clicked])
+    ev.add(lead[clicked], click_t[clicked] + rng.integers(1, 6, clicked.sum()), PAGE_VIEW,
+           url=url[clicked], ua=ua[clicked])
 
     webinar_click = np.flatnonzero(clicked & (camp.kind[c] == WEBINAR_KIND))
     reg = webinar_click[rng.random(len(webinar_click)) < 0.25 + 0.45 * p[webinar_click]]
@@ -911,7 +936,7 @@ def _add_sessions(rng: np.random.Generator, ev: _EventParts, leads: _Leads, lead
     offset -= np.repeat(offset[np.cumsum(pages) - pages], pages)
     category = _pick_per_row(rng, PAGE_MIX, kind[view_session])
     url = CATEGORY_FIRST_URL[category] + (rng.random(len(category)) * CATEGORY_URL_COUNT[category]).astype(np.int64)
-    ua = _lead_ua(rng, leads, lead, primary_ua)
+    ua = _lead_ua(rng, lead, primary_ua)
     ev.add(lead[view_session], session_t[view_session] + offset, PAGE_VIEW, url=url, ua=ua[view_session])
     return session_t + np.add.reduceat(gaps, np.cumsum(pages) - pages) if len(pages) else session_t
 
@@ -940,7 +965,8 @@ def _web_events(rng: np.random.Generator, ev: _EventParts, leads: _Leads, world:
 
     # The first conversion of inbound leads: landing page view, then a form, at creation.
     inbound = np.flatnonzero(np.isin(leads.source, INBOUND_SOURCES) & (leads.duplicate_of < 0))
-    landing = np.where(leads.source[inbound] == LEAD_SOURCES.index("content"), 1, _pick(rng, [3, 5, 2, 1, 0, 1, 2, 1], len(inbound)))
+    landing = np.where(leads.source[inbound] == LEAD_SOURCES.index("content"), PAGE_CATEGORIES.index("blog"),
+                       _pick(rng, [3, 5, 2, 1, 0, 1, 2, 1], len(inbound)))
     land_url = CATEGORY_FIRST_URL[landing] + (rng.random(len(inbound)) * CATEGORY_URL_COUNT[landing]).astype(np.int64)
     ev.add(inbound, leads.created_s[inbound], PAGE_VIEW, url=land_url, ua=primary_ua[inbound])
     pi = p[inbound]
@@ -957,9 +983,9 @@ def _web_events(rng: np.random.Generator, ev: _EventParts, leads: _Leads, world:
     sessions = rng.poisson(0.75 * e * months)
     lead = np.repeat(np.arange(n), sessions)
     t = _business_times(rng, leads.created_s[lead], np.full(len(lead), cal.end_s))
-    kind = np.where(rng.random(len(lead)) < p[lead] * 1.5, 1, 0)
-    kind = np.where(leads.student[lead], 3, kind)
-    kind = np.where(leads.job_seeker[lead], 2, kind)
+    kind = np.where(rng.random(len(lead)) < p[lead] * 1.5, BROWSE_HIGH, BROWSE_LOW)
+    kind = np.where(leads.student[lead], STUDYING, kind)
+    kind = np.where(leads.job_seeker[lead], JOB_SEEKING, kind)
     pages = rng.geometric(0.5, len(lead))
     end_t = _add_sessions(rng, ev, leads, lead, t, kind, pages, primary_ua)
     pl = p[lead]
@@ -976,8 +1002,8 @@ def _web_events(rng: np.random.Generator, ev: _EventParts, leads: _Leads, world:
     s_burst = np.repeat(np.arange(len(b_lead)), per_burst)
     s_lead = b_lead[s_burst]
     s_t = _business_times(rng, b_start[s_burst], b_start[s_burst] + b_len[s_burst])
-    s_end = _add_sessions(rng, ev, leads, s_lead, s_t, np.full(len(s_lead), 4), 2 + rng.geometric(0.4, len(s_lead)),
-                          primary_ua)
+    pages = 2 + rng.geometric(0.4, len(s_lead))
+    s_end = _add_sessions(rng, ev, leads, s_lead, s_t, np.full(len(s_lead), BURST), pages, primary_ua)
     last_session = np.zeros(len(b_lead), dtype=np.int64)
     np.maximum.at(last_session, s_burst, s_end)
     pb = p[b_lead]
@@ -1016,7 +1042,8 @@ def _events_table(rng: np.random.Generator, events: _Events, leads: _Leads, worl
     again = rng.choice(n, _dirt_count(rng, DIRT_RATES["duplicate_event"], n), replace=n == 0)
     orphan = rng.choice(n, _dirt_count(rng, DIRT_RATES["orphan_event"], n), replace=n == 0)
     rows = np.concatenate([np.arange(n), np.sort(again), np.sort(orphan)])
-    event_number = np.concatenate([event_number, event_number[np.sort(again)], first_id + n + 1 + np.arange(len(orphan))])
+    orphan_number = first_id + n + 1 + np.arange(len(orphan))
+    event_number = np.concatenate([event_number, event_number[np.sort(again)], orphan_number])
     lead_number = np.concatenate([lead_number[rows[:n + len(again)]],
                                   world.n_leads + 1 + rng.integers(0, max(world.n_leads, 1_000), len(orphan))])
     table = _table("events", {
@@ -1117,8 +1144,8 @@ def _lifecycle(rng: np.random.Generator, leads: _Leads, acc: _Accounts, mql_s: n
     status.add(lead=idx, t=t_mql, status=MQL, reason=-1, owner=-1)  # set by the system
 
     slow = rng.random(m) < 0.08  # SLA misses
-    first_touch = (t_mql + 300 + (world.owners.speed[owner] * _lognormal_seconds(rng, 2 * HOUR, 1.0, m)).astype(np.int64)
-                   + slow * rng.integers(DAY, 6 * DAY, m))
+    response = (world.owners.speed[owner] * _lognormal_seconds(rng, 2 * HOUR, 1.0, m)).astype(np.int64)
+    first_touch = t_mql + 300 + response + slow * rng.integers(DAY, 6 * DAY, m)
     decide = first_touch + 600 + _lognormal_seconds(rng, 8 * HOUR, 1.0, m)
     touched = first_touch <= end
     acts.add(lead=idx[touched], owner=owner[touched], kind=_pick(rng, [0.5, 0.45, 0.05], touched.sum()),
@@ -1166,7 +1193,7 @@ def _lifecycle(rng: np.random.Generator, leads: _Leads, acc: _Accounts, mql_s: n
                            + 2.5 * accepted + 3.0 * sql + 3.0 * opp) * touched
     f = np.repeat(np.arange(m), n_follow)
     f_t = first_touch[f] + (rng.random(len(f)) * np.maximum(0, follow_end[f] - first_touch[f])).astype(np.int64)
-    f_kind = np.where(sql[f] & (rng.random(len(f)) < 0.4), 2, _pick(rng, [0.5, 0.5], len(f)))
+    f_kind = np.where(sql[f] & (rng.random(len(f)) < 0.4), ACTIVITY_TYPES.index("meeting"), _pick(rng, [0.5, 0.5], len(f)))
     acts.add(lead=idx[f], owner=owner[f], kind=f_kind, t=f_t)
 
     _outbound_and_cleanup(rng, leads, mql_s, world, status, acts)
@@ -1196,7 +1223,8 @@ def _outbound_and_cleanup(rng: np.random.Generator, leads: _Leads, mql_s: np.nda
                reason=np.where(leads.competitor[c[ok]], R_COMPETITOR, R_STUDENT))
 
 
-def _crm_tables(life: _Lifecycle, leads: _Leads, acc: _Accounts, offsets: _Offsets) -> dict[str, pa.Table]:
+def _crm_tables(life: _Lifecycle, leads: _Leads, acc: _Accounts, owner_ids: pa.Array,
+                offsets: _Offsets) -> dict[str, pa.Table]:
     s, o, a = life.status, life.opportunity, life.activity
     s_order = np.lexsort((s["status"], s["t"], s["lead"]))
     s = {k: v[s_order] for k, v in s.items()}
@@ -1209,7 +1237,7 @@ def _crm_tables(life: _Lifecycle, leads: _Leads, acc: _Accounts, offsets: _Offse
             "changed_at": _timestamps(s["t"]),
             "new_status": _take(LEAD_STATUSES, s["status"]),
             "reason": _take(REASONS, s["reason"]),
-            "owner_id": pc.if_else(pa.array(s["owner"] >= 0), _ids("O", s["owner"] + 1, 3), pa.scalar(None, pa.string())),
+            "owner_id": _take(owner_ids, s["owner"]),  # null: set by the legacy process
         }),
         "opportunities": _table("opportunities", {
             "opportunity_id": _ids("OPP", offsets.opportunity + 1 + np.arange(len(o["t"])), 7),
@@ -1223,7 +1251,7 @@ def _crm_tables(life: _Lifecycle, leads: _Leads, acc: _Accounts, offsets: _Offse
         "sales_activities": _table("sales_activities", {
             "sales_activity_id": _ids("SA", offsets.activity + 1 + np.arange(len(a["t"])), 9),
             "lead_id": _ids("L", leads.number[a["lead"]], 7),
-            "owner_id": _ids("O", a["owner"] + 1, 3),
+            "owner_id": _take(owner_ids, a["owner"]),
             "activity_type": _take(ACTIVITY_TYPES, a["kind"]),
             "occurred_at": _timestamps(a["t"]),
         }),
@@ -1248,9 +1276,9 @@ def _chunk(rng: np.random.Generator, n: int, offsets: _Offsets, world: _World) -
     events_table, n_event_ids = _events_table(rng, events, leads, world, offsets.event)
     tables = {
         "accounts": _accounts_table(rng, acc),
-        "leads": _leads_table(rng, leads, acc, updated, world),
+        "leads": _leads_table(rng, leads, acc, updated),
         "events": events_table,
-        **_crm_tables(life, leads, acc, offsets),
+        **_crm_tables(life, leads, acc, world.owners.ids, offsets),
     }
     new = _Offsets(
         lead=offsets.lead + n, account=offsets.account + n_acc, event=offsets.event + n_event_ids,
@@ -1281,6 +1309,8 @@ def iter_raw_chunks(n_leads: int, seed: int, end_date: dt.date, chunk_leads: int
         raise ValueError("n_leads must be at least 1")
     if chunk_leads < 1:
         raise ValueError("chunk_leads must be at least 1")
+    if isinstance(end_date, dt.datetime):
+        end_date = end_date.date()
     n_chunks = math.ceil(n_leads / chunk_leads)
     seeds = np.random.SeedSequence(seed).spawn(n_chunks + 1)
     world = _world(np.random.default_rng(seeds[0]), n_leads, end_date)
