@@ -32,4 +32,4 @@ final as (
 )
 
 select * from final
-order by model_id, customer_rate desc
+order by model_id asc, customer_rate desc

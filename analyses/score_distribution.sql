@@ -16,4 +16,4 @@ final as (
 )
 
 select * from final
-order by model_id, score_band
+order by model_id asc, score_band asc

@@ -12,7 +12,9 @@ actual as (
     select count(*) as actual_rows from {{ ref('lead_scores') }}
 )
 
-select expected.expected_rows, actual.actual_rows
+select
+    expected.expected_rows,
+    actual.actual_rows
 from expected
 cross join actual
 where expected.expected_rows <> actual.actual_rows

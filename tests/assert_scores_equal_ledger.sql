@@ -20,15 +20,17 @@ caps as (
     select * from {{ ref('scoring_models') }}
 )
 
-select scores.model_id, scores.lead_id
+select
+    scores.model_id,
+    scores.lead_id
 from scores
 inner join caps
     on scores.model_id = caps.model_id
 left join ledger
     on scores.model_id = ledger.model_id
-    and scores.lead_id = ledger.lead_id
+        and scores.lead_id = ledger.lead_id
 where
-    scores.behavioral_points <> round(least(coalesce(ledger.behavioral_points, 0), caps.behavioral_cap), 0)
-    or scores.firmographic_points <> round(least(coalesce(ledger.firmographic_points, 0), caps.firmographic_cap), 0)
-    or scores.negative_points <> round(greatest(coalesce(ledger.negative_points, 0), caps.negative_floor), 0)
+    scores.behavioral_points <> {{ round_number('least(coalesce(ledger.behavioral_points, 0), caps.behavioral_cap)', 0) }}
+    or scores.firmographic_points <> {{ round_number('least(coalesce(ledger.firmographic_points, 0), caps.firmographic_cap)', 0) }}
+    or scores.negative_points <> {{ round_number('greatest(coalesce(ledger.negative_points, 0), caps.negative_floor)', 0) }}
     or scores.total_score <> scores.behavioral_points + scores.firmographic_points + scores.negative_points

@@ -35,9 +35,11 @@ matched as (
     from candidates
     left join reference_lists
         on candidates.operator = 'in'
-        and candidates.match_value = lower(reference_lists.list_name)
-        and candidates.value_text = lower(reference_lists.list_value)
-    where {{ rule_matches('candidates', 'candidates.value_text', 'candidates.value_number', 'reference_lists.list_value') }}
+            and candidates.match_value = lower(reference_lists.list_name)
+            and candidates.value_text = lower(reference_lists.list_value)
+    where {{ rule_matches(
+        'candidates', 'candidates.value_text', 'candidates.value_number', 'reference_lists.list_value'
+    ) }}
 ),
 
 final as (

@@ -45,10 +45,12 @@ matched as (
     from candidates
     left join reference_lists
         on candidates.operator = 'in'
-        and candidates.match_value = lower(reference_lists.list_name)
-        and candidates.field_value = lower(reference_lists.list_value)
+            and candidates.match_value = lower(reference_lists.list_name)
+            and candidates.field_value = lower(reference_lists.list_value)
     where
-        {{ rule_matches('candidates', 'candidates.field_value', 'cast(null as ' ~ type_double() ~ ')', 'reference_lists.list_value') }}
+        {{ rule_matches(
+            'candidates', 'candidates.field_value', 'cast(null as ' ~ type_double() ~ ')', 'reference_lists.list_value'
+        ) }}
         and (candidates.window_days is null or candidates.age_days <= candidates.window_days)
 ),
 
@@ -62,7 +64,7 @@ final as (
         age_days,
         {{ decay_factor('decay_type', 'decay_days', 'age_days') }} as decay_factor,
         row_number() over (
-            partition by model_id, rule_id, lead_id order by occurred_at desc, event_id
+            partition by model_id, rule_id, lead_id order by occurred_at desc, event_id asc
         ) as recency_rank
     from matched
 )

@@ -29,22 +29,23 @@ event_rule_totals as (
         case
             when max(rules.award) = 'once'
                 then case
-                    when count(*) >= coalesce(max(rules.min_occurrences), 1)
-                        then max(rules.points) * max(case when event_matches.recency_rank = 1 then event_matches.decay_factor end)
-                    else 0
-                end
+                        when count(*) >= coalesce(max(rules.min_occurrences), 1)
+                            then max(rules.points)
+                                * max(case when event_matches.recency_rank = 1 then event_matches.decay_factor end)
+                        else 0
+                    end
             else sum(
-                case
-                    when rules.max_occurrences is null or event_matches.recency_rank <= rules.max_occurrences
-                        then rules.points * event_matches.decay_factor
-                    else 0
-                end
-            )
+                    case
+                        when rules.max_occurrences is null or event_matches.recency_rank <= rules.max_occurrences
+                            then rules.points * event_matches.decay_factor
+                        else 0
+                    end
+                )
         end as uncapped_points
     from event_matches
     inner join rules
         on event_matches.model_id = rules.model_id
-        and event_matches.rule_id = rules.rule_id
+            and event_matches.rule_id = rules.rule_id
     group by event_matches.model_id, event_matches.rule_id, event_matches.lead_id
 ),
 
@@ -62,7 +63,7 @@ attribute_rule_totals as (
     from attribute_matches
     inner join rules
         on attribute_matches.model_id = rules.model_id
-        and attribute_matches.rule_id = rules.rule_id
+            and attribute_matches.rule_id = rules.rule_id
 ),
 
 rule_totals as (
@@ -85,15 +86,18 @@ capped as (
     from rule_totals
     inner join rules
         on rule_totals.model_id = rules.model_id
-        and rule_totals.rule_id = rules.rule_id
+            and rule_totals.rule_id = rules.rule_id
 ),
 
 explained as (
     select
         *,
-        cast(round(points, 0) as integer) as display_points,
-        replace(replace(replace(reason_template,
-            '{n}', cast(occurrences as {{ dbt.type_string() }})),
+        cast({{ round_number('points', 0) }} as integer) as display_points,
+        replace(
+            replace(replace(
+                reason_template,
+                '{n}', cast(occurrences as {{ dbt.type_string() }})
+            ),
             '{days_ago}', coalesce(cast(days_since_last_fired as {{ dbt.type_string() }}), '')),
             '{value}', coalesce(matched_value, '')
         ) as reason

@@ -26,11 +26,19 @@ summed as (
 capped as (
     select
         summed.*,
-        least(summed.behavioral_points_uncapped, coalesce(scoring_models.behavioral_cap, summed.behavioral_points_uncapped))
+        least(
+            summed.behavioral_points_uncapped,
+            coalesce(scoring_models.behavioral_cap, summed.behavioral_points_uncapped)
+        )
             as behavioral_points,
-        least(summed.firmographic_points_uncapped, coalesce(scoring_models.firmographic_cap, summed.firmographic_points_uncapped))
+        least(
+            summed.firmographic_points_uncapped,
+            coalesce(scoring_models.firmographic_cap, summed.firmographic_points_uncapped)
+        )
             as firmographic_points,
-        greatest(summed.negative_points_uncapped, coalesce(scoring_models.negative_floor, summed.negative_points_uncapped))
+        greatest(
+            summed.negative_points_uncapped, coalesce(scoring_models.negative_floor, summed.negative_points_uncapped)
+        )
             as negative_points
     from summed
     inner join scoring_models

@@ -1,10 +1,12 @@
 -- The weighting matrix, validated and typed. A bad cell stops the build with a message naming rule and column.
 -- depends_on: {{ ref('scoring_models') }}
 -- depends_on: {{ ref('reference_lists') }}
-{%- if execute %}
+{#- Validate only when the seed is loaded (a lint or compile of a fresh project has no warehouse yet). -#}
+{%- if execute and load_relation(ref('scoring_rules')) is not none %}
     {%- set rules = run_query('select * from ' ~ ref('scoring_rules')) %}
     {%- set model_ids = run_query('select model_id from ' ~ ref('scoring_models')).columns[0].values() | list %}
-    {%- set list_names = run_query('select distinct list_name from ' ~ ref('reference_lists')).columns[0].values() | list %}
+    {%- set lists = run_query('select distinct list_name from ' ~ ref('reference_lists')) %}
+    {%- set list_names = lists.columns[0].values() | list %}
     {%- set errors = validate_scoring_rules(rules, model_ids, list_names) %}
     {%- if errors %}
         {{ exceptions.raise_compiler_error(

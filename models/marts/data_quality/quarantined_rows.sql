@@ -20,15 +20,15 @@ events as (
 
 staging_rejects as (
     {%- for table_name, model, key, lead in tables %}
-    select
-        '{{ table_name }}' as source_table,
-        'staging' as rejected_at,
-        {{ key }} as record_id,
-        {{ lead }} as lead_id,
-        quarantine_reason
-    from {{ ref(model) }}
-    where quarantine_reason is not null
-    {% if not loop.last %}union all{% endif %}
+        select
+            '{{ table_name }}' as source_table,
+            'staging' as rejected_at,
+            {{ key }} as record_id,
+            {{ lead }},
+            quarantine_reason
+        from {{ ref(model) }}
+        where quarantine_reason is not null
+        {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 ),
 

@@ -25,20 +25,24 @@ staged_events as (
 
 counts as (
     {%- for table_name, raw_relation, staged_model in tables %}
-    select
-        '{{ table_name }}' as source_table,
-        (select count(*) from {{ raw_relation }}) as raw_rows,
-        (select count(*) from quarantined where source_table = '{{ table_name }}' and rejected_at = 'staging')
-            as quarantined_rows,
-        (select count(*) from {{ ref(staged_model) }}) as staged_rows
-    {% if not loop.last %}union all{% endif %}
+        select
+            '{{ table_name }}' as source_table,
+            (select count(*) from {{ raw_relation }}) as raw_rows,
+            (
+                select count(*) from quarantined
+                where source_table = '{{ table_name }}' and rejected_at = 'staging')
+                as quarantined_rows,
+            (select count(*) from {{ ref(staged_model) }}) as staged_rows
+        {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 ),
 
 set_aside as (
     select
         'events' as source_table,
-        (select count(*) from quarantined where source_table = 'events' and rejected_at = 'attribution')
+        (
+            select count(*) from quarantined
+            where source_table = 'events' and rejected_at = 'attribution')
             as unknown_lead_rows,
         (
             select count(*) from staged_events
@@ -52,7 +56,10 @@ set_aside as (
         'leads' as source_table,
         0 as unknown_lead_rows,
         0 as bot_rows,
-        (select count(*) from staged_leads where is_merged_duplicate) as merged_duplicate_rows,
+        (
+            select count(*) from staged_leads
+            where is_merged_duplicate
+        ) as merged_duplicate_rows,
         (select count(*) from {{ ref('int_leads_enriched') }}) as used_rows
 ),
 

@@ -12,7 +12,7 @@ final as (
         {{ score_date() }} as score_date,
         component,
         reason_text,
-        cast(round(points, 0) as integer) as points,
+        cast({{ round_number('points', 0) }} as integer) as points,
         points as exact_points,
         occurrences,
         last_fired_at,

@@ -38,16 +38,16 @@ scored as (
         leads.account_id,
         leads.last_activity_at,
         leads.days_since_last_activity,
-        cast(round(coalesce(subscores.behavioral_points, 0), 0) as integer) as behavioral_points,
-        cast(round(coalesce(subscores.firmographic_points, 0), 0) as integer) as firmographic_points,
-        cast(round(coalesce(subscores.negative_points, 0), 0) as integer) as negative_points,
+        cast({{ round_number('coalesce(subscores.behavioral_points, 0)', 0) }} as integer) as behavioral_points,
+        cast({{ round_number('coalesce(subscores.firmographic_points, 0)', 0) }} as integer) as firmographic_points,
+        cast({{ round_number('coalesce(subscores.negative_points, 0)', 0) }} as integer) as negative_points,
         coalesce(subscores.is_disqualified, false) as is_disqualified,
         coalesce(subscores.rules_fired, 0) as rules_fired
     from leads
     cross join scoring_models
     left join subscores
         on leads.lead_id = subscores.lead_id
-        and scoring_models.model_id = subscores.model_id
+            and scoring_models.model_id = subscores.model_id
 ),
 
 totalled as (
@@ -73,14 +73,14 @@ with_grade as (
     from totalled
     inner join graded
         on totalled.model_id = graded.model_id
-        and totalled.lead_id = graded.lead_id
+            and totalled.lead_id = graded.lead_id
     inner join tiered
         on totalled.model_id = tiered.model_id
-        and totalled.lead_id = tiered.lead_id
+            and totalled.lead_id = tiered.lead_id
 ),
 
 banded as (
-    -- A band may demand a minimum fit grade: a very active lead with a poor fit is not a priority.
+-- A band may demand a minimum fit grade: a very active lead with a poor fit is not a priority.
     {{ highest_band(
         'with_grade', 'score_thresholds', 'score_status', 'min_score', 'total_score',
         '(score_thresholds.min_fit_grade is null or with_grade.fit_grade <= score_thresholds.min_fit_grade)'
@@ -92,7 +92,7 @@ ranked_reasons as (
         model_id,
         lead_id,
         reason_text,
-        cast(round(points, 0) as integer) as reason_points,
+        cast({{ round_number('points', 0) }} as integer) as reason_points,
         row_number() over (
             partition by model_id, lead_id order by abs(points) desc, rule_id
         ) as reason_rank
@@ -143,10 +143,10 @@ final as (
     from with_grade
     inner join banded
         on with_grade.model_id = banded.model_id
-        and with_grade.lead_id = banded.lead_id
+            and with_grade.lead_id = banded.lead_id
     left join top_reasons
         on with_grade.model_id = top_reasons.model_id
-        and with_grade.lead_id = top_reasons.lead_id
+            and with_grade.lead_id = top_reasons.lead_id
 )
 
 select * from final
