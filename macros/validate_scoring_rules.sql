@@ -104,6 +104,12 @@
         {%- endfor -%}
         {%- if r.reason is none -%}
             {%- do errors.append(where ~ ', column reason: empty; a salesperson needs words') -%}
+        {%- else -%}
+            {%- for placeholder in modules.re.findall('[{][^}]*[}]', r.reason) -%}
+                {%- if placeholder not in ['{n}', '{times}', '{ago}', '{value}'] -%}
+                    {%- do errors.append(where ~ ', column reason: unknown placeholder ' ~ placeholder ~ ' (use {n}, {times}, {ago} or {value})') -%}
+                {%- endif -%}
+            {%- endfor -%}
         {%- endif -%}
     {%- endfor -%}
     {{ return(errors) }}

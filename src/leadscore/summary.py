@@ -36,7 +36,7 @@ def print_summary(con: Any, model_id: str = "default", top: int = 10, console: C
                negative_points as negative, score_label as label, score_status as status, top_reason_1
         from {MARTS}.lead_scores
         where model_id = '{model_id}'
-        order by total_score desc, lead_id
+        order by total_score desc, last_activity_at desc, lead_id
         limit {int(top)}
     """)
     console.print(_table(f"The {top} hottest leads ({model_id} model)", columns, rows))

@@ -117,6 +117,8 @@ BAD_CELLS = [
     ("blog_view", {"window_days": "-7"}, "rule default/blog_view (line 11), column window_days: -7 is not a whole number"),
     ("contact_us", {"rule_id": "demo_request"},
      "rule default/demo_request (line 9), column rule_id: duplicate rule id within model default"),
+    ("email_click", {"reason": "Clicked {count} e-mails"},
+     "rule default/email_click (line 4), column reason: unknown placeholder {count} (use {n}, {times}, {ago} or {value})"),
     ("end_user", {"match_field": "shoe_size"}, "rule default/end_user (line 15), column match_field: shoe_size is not a lead attribute"),
 ]
 
