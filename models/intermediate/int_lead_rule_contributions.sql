@@ -89,29 +89,40 @@ capped as (
             and rule_totals.rule_id = rules.rule_id
 ),
 
+worded as (
+    -- Placeholders of the reason template in words: {times} once / twice / 3 times,
+    -- {ago} today / yesterday / 5 days ago.
+    select
+        *,
+        case
+            when occurrences = 1 then 'once'
+            when occurrences = 2 then 'twice'
+            else {{ dbt.concat(['cast(occurrences as ' ~ dbt.type_string() ~ ')', "' times'"]) }}
+        end as times_in_words,
+        case
+            when days_since_last_fired is null then ''
+            when days_since_last_fired = 0 then 'today'
+            when days_since_last_fired = 1 then 'yesterday'
+            else {{ dbt.concat(['cast(days_since_last_fired as ' ~ dbt.type_string() ~ ')', "' days ago'"]) }}
+        end as ago_in_words
+    from capped
+),
+
 explained as (
     select
         *,
         cast({{ round_number('points', 0) }} as integer) as display_points,
-        -- Placeholders of the reason template, in words: {n} a count, {times} once / twice / 3 times,
-        -- {ago} today / yesterday / 5 days ago, {value} the attribute value that matched.
-        replace(replace(replace(replace(
-            reason_template,
-            '{n}', cast(occurrences as {{ dbt.type_string() }})),
-            '{times}', case
-                when occurrences = 1 then 'once'
-                when occurrences = 2 then 'twice'
-                else {{ dbt.concat(['cast(occurrences as ' ~ dbt.type_string() ~ ')', "' times'"]) }}
-            end),
-            '{ago}', case
-                when days_since_last_fired is null then ''
-                when days_since_last_fired = 0 then 'today'
-                when days_since_last_fired = 1 then 'yesterday'
-                else {{ dbt.concat(['cast(days_since_last_fired as ' ~ dbt.type_string() ~ ')', "' days ago'"]) }}
-            end),
+        replace(
+            replace(
+                replace(
+                    replace(reason_template, '{n}', cast(occurrences as {{ dbt.type_string() }})),
+                    '{times}', times_in_words
+                ),
+                '{ago}', ago_in_words
+            ),
             '{value}', coalesce(matched_value, '')
         ) as reason
-    from capped
+    from worded
 ),
 
 final as (
