@@ -62,28 +62,14 @@ graded as (
 ),
 
 tiered as (
-    {{ highest_band('totalled', 'engagement_tiers', 'engagement_tier', 'min_points', 'behavioral_points') }}
+    {{ highest_band('graded', 'engagement_tiers', 'engagement_tier', 'min_points', 'behavioral_points') }}
 ),
 
-with_grade as (
-    select
-        totalled.*,
-        graded.fit_grade,
-        tiered.engagement_tier
-    from totalled
-    inner join graded
-        on totalled.model_id = graded.model_id
-            and totalled.lead_id = graded.lead_id
-    inner join tiered
-        on totalled.model_id = tiered.model_id
-            and totalled.lead_id = tiered.lead_id
-),
-
-banded as (
 -- A band may demand a minimum fit grade: a very active lead with a poor fit is not a priority.
+banded as (
     {{ highest_band(
-        'with_grade', 'score_thresholds', 'score_status', 'min_score', 'total_score',
-        '(score_thresholds.min_fit_grade is null or with_grade.fit_grade <= score_thresholds.min_fit_grade)'
+        'tiered', 'score_thresholds', 'score_status', 'min_score', 'total_score',
+        '(score_thresholds.min_fit_grade is null or tiered.fit_grade <= score_thresholds.min_fit_grade)'
     ) }}
 ),
 
@@ -116,37 +102,34 @@ top_reasons as (
 
 final as (
     select
-        with_grade.lead_id,
-        with_grade.model_id,
+        banded.lead_id,
+        banded.model_id,
         {{ score_date() }} as score_date,
-        with_grade.crm_record_id,
-        with_grade.account_id,
-        with_grade.behavioral_points,
-        with_grade.firmographic_points,
-        with_grade.negative_points,
-        with_grade.total_score,
-        with_grade.fit_grade,
-        cast(with_grade.engagement_tier as integer) as engagement_tier,
-        {{ dbt.concat(['with_grade.fit_grade', 'cast(with_grade.engagement_tier as ' ~ dbt.type_string() ~ ')']) }}
+        banded.crm_record_id,
+        banded.account_id,
+        banded.behavioral_points,
+        banded.firmographic_points,
+        banded.negative_points,
+        banded.total_score,
+        banded.fit_grade,
+        cast(banded.engagement_tier as integer) as engagement_tier,
+        {{ dbt.concat(['banded.fit_grade', 'cast(banded.engagement_tier as ' ~ dbt.type_string() ~ ')']) }}
             as score_label,
-        case when with_grade.is_disqualified then 'disqualified' else banded.score_status end as score_status,
-        with_grade.is_disqualified,
-        cast(with_grade.rules_fired as integer) as rules_fired,
+        case when banded.is_disqualified then 'disqualified' else banded.score_status end as score_status,
+        banded.is_disqualified,
+        cast(banded.rules_fired as integer) as rules_fired,
         top_reasons.top_reason_1,
         top_reasons.top_reason_1_points,
         top_reasons.top_reason_2,
         top_reasons.top_reason_2_points,
         top_reasons.top_reason_3,
         top_reasons.top_reason_3_points,
-        with_grade.last_activity_at,
-        cast(with_grade.days_since_last_activity as integer) as days_since_last_activity
-    from with_grade
-    inner join banded
-        on with_grade.model_id = banded.model_id
-            and with_grade.lead_id = banded.lead_id
+        banded.last_activity_at,
+        cast(banded.days_since_last_activity as integer) as days_since_last_activity
+    from banded
     left join top_reasons
-        on with_grade.model_id = top_reasons.model_id
-            and with_grade.lead_id = top_reasons.lead_id
+        on banded.model_id = top_reasons.model_id
+            and banded.lead_id = top_reasons.lead_id
 )
 
 select * from final
