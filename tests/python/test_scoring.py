@@ -24,6 +24,17 @@ def test_every_raw_row_is_staged_or_quarantined(query) -> None:
     reasons = {r for (r,) in query("select distinct quarantine_reason from marts.quarantined_rows")}
     assert {"duplicate_lead_id", "malformed_email", "unknown_event_type", "occurred_after_score_date",
             "unknown_lead", "duplicate_event_id"} <= reasons
+    # Rows of unknown leads are named with their lead, in every table that refers to leads.
+    orphans = dict(query("""
+        select source_table, count(*) from marts.quarantined_rows
+        where quarantine_reason = 'unknown_lead' and lead_id is not null group by source_table
+    """))
+    assert set(orphans) == {"events", "lead_status_changes", "opportunities", "sales_activities"}
+    [(unknown_events,)] = query("""
+        select count(*) from staging.stg_activity__events as e
+        where not exists (select 1 from staging.stg_crm__leads as l where l.lead_id = e.lead_id)
+    """)
+    assert orphans["events"] == unknown_events
 
 
 def test_every_surviving_lead_has_one_score_per_model(query) -> None:

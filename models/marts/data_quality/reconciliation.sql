@@ -28,22 +28,24 @@ counts as (
         select
             '{{ table_name }}' as source_table,
             (select count(*) from {{ raw_relation }}) as raw_rows,
-            (
-                select count(*) from quarantined
-                where source_table = '{{ table_name }}' and rejected_at = 'staging')
-                as quarantined_rows,
             (select count(*) from {{ ref(staged_model) }}) as staged_rows
         {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 ),
 
+quarantine_counts as (
+    select
+        source_table,
+        cast(sum(case when rejected_at = 'staging' then 1 else 0 end) as bigint) as quarantined_rows,
+        cast(sum(case when rejected_at = 'attribution' then 1 else 0 end) as bigint) as unknown_lead_rows
+    from quarantined
+    group by source_table
+),
+
 set_aside as (
+    -- What scoring leaves out of the staged rows on purpose, and what it reads.
     select
         'events' as source_table,
-        (
-            select count(*) from quarantined
-            where source_table = 'events' and rejected_at = 'attribution')
-            as unknown_lead_rows,
         (
             select count(*) from staged_events
             inner join staged_leads on staged_events.lead_id = staged_leads.lead_id
@@ -54,7 +56,6 @@ set_aside as (
     union all
     select
         'leads' as source_table,
-        0 as unknown_lead_rows,
         0 as bot_rows,
         (
             select count(*) from staged_leads
@@ -63,23 +64,30 @@ set_aside as (
         (select count(*) from {{ ref('int_leads_enriched') }}) as used_rows
 ),
 
-final as (
+joined as (
     select
         counts.source_table,
         counts.raw_rows,
-        counts.quarantined_rows,
+        coalesce(quarantine_counts.quarantined_rows, 0) as quarantined_rows,
         counts.staged_rows,
-        coalesce(set_aside.unknown_lead_rows, 0) as unknown_lead_rows,
+        coalesce(quarantine_counts.unknown_lead_rows, 0) as unknown_lead_rows,
         coalesce(set_aside.bot_rows, 0) as bot_rows,
         coalesce(set_aside.merged_duplicate_rows, 0) as merged_duplicate_rows,
-        coalesce(set_aside.used_rows, counts.staged_rows) as used_rows,
-        counts.raw_rows = counts.quarantined_rows + counts.staged_rows
-        and counts.staged_rows = coalesce(set_aside.unknown_lead_rows, 0) + coalesce(set_aside.bot_rows, 0)
-        + coalesce(set_aside.merged_duplicate_rows, 0) + coalesce(set_aside.used_rows, counts.staged_rows)
-            as is_reconciled
+        coalesce(set_aside.used_rows, counts.staged_rows - coalesce(quarantine_counts.unknown_lead_rows, 0))
+            as used_rows
     from counts
+    left join quarantine_counts
+        on counts.source_table = quarantine_counts.source_table
     left join set_aside
         on counts.source_table = set_aside.source_table
+),
+
+final as (
+    select
+        *,
+        raw_rows = quarantined_rows + staged_rows
+        and staged_rows = unknown_lead_rows + bot_rows + merged_duplicate_rows + used_rows as is_reconciled
+    from joined
 )
 
 select * from final
