@@ -39,7 +39,6 @@ import pyarrow.compute as pc
 from leadscore.contract import EVENT_TYPES, LEAD_STATUSES, TABLES
 
 
-
 def _const(values: object, dtype: type | None = None) -> np.ndarray:
     """A read-only array, so module constants cannot become shared mutable state."""
     arr = np.array(values, dtype=dtype)
@@ -1292,7 +1291,13 @@ def _chunk(rng: np.random.Generator, n: int, offsets: _Offsets, world: _World) -
 def _progress(enabled: bool, total: int):  # noqa: ANN202 - rich is imported lazily
     if not enabled:
         return contextlib.nullcontext(None)
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     return Progress(TextColumn("generating leads"), BarColumn(), MofNCompleteColumn(), TextColumn("chunks"),
                     TimeElapsedColumn())

@@ -143,11 +143,15 @@ def scores(lead_ids: pd.Series, events: pd.DataFrame, attributes: pd.DataFrame, 
         frame["negative_points"] = _round(np.maximum(raw, float(model.negative_floor)))
         frame["total_score"] = frame.behavioral_points + frame.firmographic_points + frame.negative_points
         frame["is_disqualified"] = disq.reindex(key).fillna(False).to_numpy().astype(bool)
-        mine = lambda t: t[t.model_id == model.model_id]  # noqa: E731
-        frame["fit_grade"] = _band(frame.firmographic_points, mine(grades), "fit_grade", "min_points")
-        frame["engagement_tier"] = _band(frame.behavioral_points, mine(tiers), "engagement_tier", "min_points").astype(int)
+        model_grades, model_tiers, model_thresholds = (
+            t[t.model_id == model.model_id] for t in (grades, tiers, thresholds)
+        )
+        frame["fit_grade"] = _band(frame.firmographic_points, model_grades, "fit_grade", "min_points")
+        frame["engagement_tier"] = _band(
+            frame.behavioral_points, model_tiers, "engagement_tier", "min_points"
+        ).astype(int)
         status = pd.Series("nurture", index=frame.index, dtype=object)
-        bands = mine(thresholds).assign(t=lambda b: _num(b.min_score).fillna(-np.inf)).sort_values("t")
+        bands = model_thresholds.assign(t=lambda b: _num(b.min_score).fillna(-np.inf)).sort_values("t")
         for band in bands.itertuples(index=False):
             grade_ok = frame.fit_grade <= band.min_fit_grade if band.min_fit_grade else True
             status = status.mask((frame.total_score >= band.t) & grade_ok, band.score_status)

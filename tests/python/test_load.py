@@ -128,6 +128,7 @@ def test_parquet_dir_loads_with_casts(tmp_path: Path, duckdb_file: Path) -> None
     assert accounts.schema == pa.schema([(c.name, t) for c, t in zip(
         TABLES["accounts"].columns,
         [pa.string(), pa.string(), pa.string(), pa.string(), pa.int64(), pa.float64(), pa.string(), pa.timestamp("us")],
+        strict=True,
     )])
     assert accounts.column("account_id").to_pylist() == ["1", "2"]
     assert accounts.column("employee_count").to_pylist() == [250, None]

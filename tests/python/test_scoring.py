@@ -9,8 +9,8 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-
 from conftest import REPO, SCORE_DATE, DbtRunner
+
 from leadscore import pandas_scorer
 
 
