@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import click
@@ -11,8 +12,15 @@ from leadscore.warehouse import TARGETS
 
 target_option = click.option(
     "--target", type=click.Choice(TARGETS), default="duckdb", show_default=True,
-    help="Warehouse to write to (connection settings from LEADSCORE_* environment variables).",
+    help="Warehouse to use (connection settings from LEADSCORE_* environment variables).",
 )
+
+
+def _identifier(value: str) -> str:
+    """A model id as the matrix allows it (it ends up in a query, so nothing else gets through)."""
+    if not re.fullmatch(r"[a-z0-9_]+", value):
+        raise click.BadParameter(f"{value!r} is not a model id (lower-case letters, digits, underscores)")
+    return value
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -58,7 +66,11 @@ def load(source_dir: Path, target: str) -> None:
 
 
 @main.command()
-@click.option("--model", "model_id", default="default", show_default=True, help="Scoring model to show the hottest leads of.")
+@click.option(
+    "--model", "model_id", default="default", show_default=True,
+    callback=lambda _ctx, _param, value: _identifier(value),
+    help="Scoring model to show the hottest leads of.",
+)
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="How many hot leads to list.")
 @target_option
 def summary(model_id: str, top: int, target: str) -> None:

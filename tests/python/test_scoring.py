@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-from conftest import REPO, SCORE_DATE, DbtRunner
+from conftest import BIN, REPO, SCORE_DATE, DbtRunner, run
 
 from leadscore import pandas_scorer
 
@@ -154,3 +154,17 @@ def test_bad_matrix_cells_stop_the_build_with_one_message_each(
         assert message in done.stdout
     with duckdb.connect(str(path), read_only=True) as con:
         assert con.execute("select count(*) from raw.leads").fetchone()[0] > 0  # nothing was injected
+
+
+def test_summary_takes_the_hottest_lead_apart(built_warehouse: Path, query, tmp_path: Path) -> None:
+    [(lead_id, total, engagement, fit, negative)] = query("""
+        select lead_id, total_score, behavioral_points, firmographic_points, negative_points
+        from marts.lead_scores where model_id = 'default'
+        order by total_score desc, last_activity_at desc, lead_id limit 1
+    """)
+    done = run([str(BIN / "leadscore"), "summary"], built_warehouse, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert f"Why {lead_id} scores {total}: its ledger rows" in done.stdout
+    assert f"then added: {engagement} + {fit} + {negative} = {total}." in done.stdout
+    refused = run([str(BIN / "leadscore"), "summary", "--model", "x' or 1=1 --"], built_warehouse, tmp_path)
+    assert refused.returncode == 2 and "is not a model id" in refused.stderr
