@@ -16,6 +16,11 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DIR="$ROOT/target/postgres"
+# As root the server runs as `postgres`, which may not be able to reach a clone under a private
+# folder (e.g. /root); then the cluster lives in /tmp instead.
+if [[ $EUID -eq 0 ]] && id postgres >/dev/null 2>&1 && ! runuser -u postgres -- test -x "$ROOT" 2>/dev/null; then
+    DIR="/tmp/leadscore-postgres-${LEADSCORE_PG_PORT:-5433}"
+fi
 DATA="$DIR/data"
 LOG="$DIR/postgres.log"
 PORT="${LEADSCORE_PG_PORT:-5433}"
