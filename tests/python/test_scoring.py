@@ -4,6 +4,7 @@ computation, point in time holds, several models score side by side, and a bad m
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from pathlib import Path
 
@@ -168,3 +169,24 @@ def test_summary_takes_the_hottest_lead_apart(built_warehouse: Path, query, tmp_
     assert f"then added: {engagement} + {fit} + {negative} = {total}." in done.stdout
     refused = run([str(BIN / "leadscore"), "summary", "--model", "x' or 1=1 --"], built_warehouse, tmp_path)
     assert refused.returncode == 2 and "is not a model id" in refused.stderr
+
+
+def test_every_model_and_column_is_documented(built_warehouse: Path, dbt: DbtRunner, tmp_path: Path) -> None:
+    done = dbt(["docs", "generate"], built_warehouse, tmp_path)
+    assert done.returncode == 0, done.stdout[-3000:]
+    manifest = json.loads((tmp_path / "target/manifest.json").read_text())["nodes"]
+    catalog = json.loads((tmp_path / "target/catalog.json").read_text())["nodes"]
+    problems = []
+    for unique_id, built in catalog.items():
+        node = manifest[unique_id]
+        if node["resource_type"] not in ("model", "seed"):
+            continue
+        documented = {name.lower() for name, column in node["columns"].items() if column.get("description")}
+        actual = {name.lower() for name in built["columns"]}
+        if not node.get("description"):
+            problems.append(f"{node['name']}: no description")
+        if actual - documented:
+            problems.append(f"{node['name']}: undocumented {sorted(actual - documented)}")
+        if documented - actual:
+            problems.append(f"{node['name']}: documented but absent {sorted(documented - actual)}")
+    assert len(catalog) > 30 and not problems, problems
