@@ -1,4 +1,17 @@
 -- One row per surviving lead (merged duplicates folded in) with its company, persona and activity recency.
+{#- A pattern that will not compile stops the build here with its line, not deep inside the database. -#}
+{%- if execute and load_relation(ref('job_title_patterns')) is not none %}
+    {%- set patterns = run_query('select priority, pattern from ' ~ ref('job_title_patterns') ~ ' order by priority') %}
+    {%- for row in patterns.rows %}
+        {%- set problem = regex_problem(row['pattern'] | string) %}
+        {%- if problem %}
+            {{ exceptions.raise_compiler_error(
+                'seeds/job_title_patterns.csv, priority ' ~ row['priority'] ~ ', column pattern: regex '
+                ~ row['pattern'] ~ ' does not compile: ' ~ problem
+            ) }}
+        {%- endif %}
+    {%- endfor %}
+{%- endif %}
 with
 
 leads as (

@@ -190,3 +190,18 @@ def test_every_model_and_column_is_documented(built_warehouse: Path, dbt: DbtRun
         if documented - actual:
             problems.append(f"{node['name']}: documented but absent {sorted(documented - actual)}")
     assert len(catalog) > 30 and not problems, problems
+
+
+def test_a_job_title_pattern_that_does_not_compile_is_named(
+    built_warehouse: Path, dbt: DbtRunner, tmp_path: Path
+) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(REPO, project, ignore=shutil.ignore_patterns(".*", "target", "logs", "*.duckdb", "src", "docs"))
+    patterns = project / "seeds/job_title_patterns.csv"
+    patterns.write_text(patterns.read_text().replace("(vp|svp|evp|vice president)", "(vp|svp|evp|vice president"))
+    path = tmp_path / "w.duckdb"
+    shutil.copy(built_warehouse, path)
+    done = dbt(["build", "--select", "job_title_patterns", "int_leads_enriched"], path, tmp_path, project_dir=project)
+    assert done.returncode != 0
+    assert "seeds/job_title_patterns.csv, priority 4, column pattern: regex" in done.stdout
+    assert "does not compile: missing )" in done.stdout
