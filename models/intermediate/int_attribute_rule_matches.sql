@@ -24,6 +24,7 @@ candidates as (
         rules.value_max,
         lead_attributes.lead_id,
         lead_attributes.value_text,
+        lead_attributes.value_display,
         lead_attributes.value_number
     from lead_attributes
     inner join rules
@@ -47,7 +48,7 @@ final as (
         model_id,
         rule_id,
         lead_id,
-        value_text as matched_value
+        value_display as matched_value
     from matched
 )
 

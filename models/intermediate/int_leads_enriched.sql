@@ -75,7 +75,7 @@ joined as (
         leads.department,
         leads.lead_source,
         coalesce(leads.country_code, accounts.country_code) as country_code,
-        accounts.industry_normalised as industry,
+        accounts.industry,
         accounts.employee_count,
         accounts.annual_revenue,
         leads.owner_id,

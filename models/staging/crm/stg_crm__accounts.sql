@@ -11,7 +11,6 @@ final as (
         account_name,
         domain,
         industry,
-        lower(industry) as industry_normalised,
         employee_count,
         employee_count is null and employee_count_raw is not null as has_implausible_employee_count,
         annual_revenue,
