@@ -9,8 +9,8 @@ from pathlib import Path
 import duckdb
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
-
 from conftest import BIN, DbtRunner, run
+
 from leadscore.contract import TABLES
 
 
