@@ -3,7 +3,6 @@ back with `leadscore load`, score exactly like the generated warehouse."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import duckdb
