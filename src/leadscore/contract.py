@@ -79,3 +79,7 @@ LEAD_STATUSES = (
     "mql", "sales_accepted", "sales_rejected", "sql", "opportunity", "customer",
     "closed_lost", "disqualified", "recycled",
 )
+OPPORTUNITY_STAGES = ("open", "closed_won", "closed_lost")
+ACTIVITY_TYPES = ("call", "email", "meeting")
+# One @, something before it, a dotted domain after it, no spaces (the dbt var email_pattern).
+EMAIL_PATTERN = r"^[^@ ]+@[^@ ]+[.][^@ ]+$"

@@ -36,7 +36,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from leadscore.contract import EVENT_TYPES, LEAD_STATUSES, TABLES
+from leadscore.contract import ACTIVITY_TYPES, EVENT_TYPES, LEAD_STATUSES, OPPORTUNITY_STAGES, TABLES
 
 
 def _const(values: object, dtype: type | None = None) -> np.ndarray:
@@ -278,8 +278,6 @@ REASONS = (
 NO_BUDGET, NO_AUTHORITY, NO_NEED, BAD_TIMING, R_COMPETITOR, R_STUDENT, UNREACHABLE, LOST_COMP, PRICE = range(9)
 MQL, ACCEPTED, REJECTED, SQL, OPPORTUNITY, CUSTOMER, CLOSED_LOST, DISQUALIFIED, RECYCLED = range(9)
 assert LEAD_STATUSES[CUSTOMER] == "customer" and LEAD_STATUSES[RECYCLED] == "recycled"
-STAGES = ("open", "closed_won", "closed_lost")
-ACTIVITY_TYPES = ("call", "email", "meeting")
 
 # Dirt rates (share of rows of the table; at least one row per chunk each).
 DIRT_RATES = MappingProxyType({
@@ -1243,7 +1241,7 @@ def _crm_tables(life: _Lifecycle, leads: _Leads, acc: _Accounts, owner_ids: pa.A
             "lead_id": _ids("L", leads.number[o["lead"]], 7),
             "account_id": _ids("A", acc.number[leads.account[o["lead"]]], 7),
             "created_at": _timestamps(o["t"]),
-            "stage": _take(STAGES, o["stage"]),
+            "stage": _take(OPPORTUNITY_STAGES, o["stage"]),
             "amount": pa.array(o["amount"].astype(np.float64)),
             "closed_at": _timestamps(np.maximum(o["closed"], 0), null=o["closed"] < 0),
         }),
