@@ -82,5 +82,37 @@ def summary(model_id: str, top: int, target: str) -> None:
         print_summary(con, model_id=model_id, top=top)
 
 
+@main.command()
+@click.option("--layer", type=click.Choice(["raw", "marts", "all"]), default="all", show_default=True,
+              help="raw: the raw tables against the contract (sample data fails by design: it shows what staging "
+                   "quarantines) and the events volume; marts: what lead_scores and the data-quality marts promise.")
+@target_option
+@click.option(
+    "--score-date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+    help="As-of date: raw rows after it fail, and its events are the volume checked (default: today, UTC).",
+)
+@click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("target/validation"),
+              show_default=True, help="Where results.json (GX results) and summary.html are written.")
+def validate(layer: str, target: str, score_date: dt.datetime | None, output_dir: Path) -> None:
+    """Validate warehouse tables with Great Expectations; exits 1 when any check fails."""
+    from rich.console import Console
+
+    from leadscore.validate import LAYERS, ValidationError, print_report, validate_layers, write_report
+    from leadscore.warehouse import connect
+
+    day = score_date.date() if score_date else dt.datetime.now(dt.UTC).date()
+    layers = LAYERS if layer == "all" else (layer,)
+    try:
+        with connect(target) as con:
+            report = validate_layers(con, layers, day, target)
+    except ValidationError as err:
+        raise click.ClickException(str(err)) from err
+    print_report(report, Console(width=None if Console().is_terminal else 200))
+    json_path, html_path = write_report(report, output_dir)
+    click.echo(f"wrote {json_path} and {html_path}")
+    if not report.success:
+        raise SystemExit(1)
+
+
 if __name__ == "__main__":
     main()
