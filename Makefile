@@ -37,7 +37,9 @@ clean:
 	rm -rf target logs $(DEMO_DB)
 
 # The whole dbt build on PostgreSQL: a throwaway cluster (scripts/postgres.sh, port LEADSCORE_PG_PORT,
-# default 5433) gets generated raw tables; the cluster is stopped and removed afterwards, also on failure.
+# default 5433) gets generated raw tables; then pytest -m postgres checks that the role bi_reader (given a
+# random password for this run) reads the marts and is denied the rest. The cluster is stopped and
+# removed afterwards, also on failure.
 # dbt artifacts go to target/dbt-postgres so they do not clobber the DuckDB run's.
 PG_LEADS ?= 3000
 PG_SCORE_DATE ?= 2026-11-22
@@ -46,6 +48,7 @@ test-postgres: install
 	@set -euo pipefail; \
 	trap 'scripts/postgres.sh stop' EXIT; \
 	export LEADSCORE_PG_PORT="$${LEADSCORE_PG_PORT:-5433}"; \
+	export LEADSCORE_PG_BI_READER_PASSWORD="$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(16))')"; \
 	scripts/postgres.sh start; \
 	eval "$$(scripts/postgres.sh env)"; \
 	t0=$$(date +%s); \
@@ -53,4 +56,5 @@ test-postgres: install
 	t1=$$(date +%s); \
 	DBT_TARGET_PATH=target/dbt-postgres $(BIN)/dbt build --target postgres --vars '{score_date: "$(PG_SCORE_DATE)"}'; \
 	t2=$$(date +%s); \
+	$(BIN)/pytest -m postgres tests/python/test_postgres_grants.py; \
 	echo "test-postgres: generate $$((t1 - t0)) s, dbt build $$((t2 - t1)) s"

@@ -8,7 +8,9 @@
 # The cluster lives in target/postgres/ (gitignored), listens on 127.0.0.1:$LEADSCORE_PG_PORT
 # (default 5433, so it never meets a system server on 5432) with its unix socket in that folder,
 # and has one login role ($LEADSCORE_PG_USER / $LEADSCORE_PG_PASSWORD, default leadscore/leadscore)
-# owning one database ($LEADSCORE_PG_DBNAME, default leadscore). The superuser `postgres` is only
+# owning one database ($LEADSCORE_PG_DBNAME, default leadscore), and the role `bi_reader` that dbt
+# grants the marts to: NOLOGIN, or a login role when $LEADSCORE_PG_BI_READER_PASSWORD is set (make
+# test-postgres sets a random one to prove what it can and cannot read). The superuser `postgres` is only
 # reachable over the unix socket. fsync and JIT are off: the data is disposable, the queries small.
 # As root, the server runs as the system user `postgres`; the Debian `postgresql` package is
 # installed with apt-get when no PostgreSQL server binaries are found.
@@ -27,6 +29,7 @@ PORT="${LEADSCORE_PG_PORT:-5433}"
 PG_USER="${LEADSCORE_PG_USER:-leadscore}"
 PG_PASSWORD="${LEADSCORE_PG_PASSWORD:-leadscore}"
 PG_DBNAME="${LEADSCORE_PG_DBNAME:-leadscore}"
+BI_READER_PASSWORD="${LEADSCORE_PG_BI_READER_PASSWORD:-}"
 
 die() { echo "postgres.sh: $*" >&2; exit 1; }
 say() { echo "postgres.sh: $*" >&2; }
@@ -115,14 +118,19 @@ start() {
             || { tail -n 20 "$LOG" >&2 || true; die "the server did not start (port $PORT taken?)"; }
     fi
     # Idempotent: create the role and database when missing, keep the password in step.
-    psql_admin -d postgres -v user="$PG_USER" -v password="$PG_PASSWORD" -v dbname="$PG_DBNAME" <<'SQL'
+    psql_admin -d postgres -v user="$PG_USER" -v password="$PG_PASSWORD" -v dbname="$PG_DBNAME" \
+        -v reader_password="$BI_READER_PASSWORD" <<'SQL'
 select format('create role %I login', :'user')
 where not exists (select from pg_roles where rolname = :'user') \gexec
 select format('alter role %I with login nosuperuser nocreatedb nocreaterole password %L', :'user', :'password') \gexec
 select format('create database %I owner %I', :'dbname', :'user')
 where not exists (select from pg_database where datname = :'dbname') \gexec
+select 'create role bi_reader nologin'
+where not exists (select from pg_roles where rolname = 'bi_reader') \gexec
+select case when :'reader_password' = '' then 'alter role bi_reader with nologin password null'
+    else format('alter role bi_reader with login password %L', :'reader_password') end \gexec
 SQL
-    say "ready: database $PG_DBNAME owned by role $PG_USER at 127.0.0.1:$PORT"
+    say "ready: database $PG_DBNAME owned by role $PG_USER at 127.0.0.1:$PORT; role bi_reader for BI tools"
 }
 
 stop() {

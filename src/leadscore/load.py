@@ -244,11 +244,13 @@ def _utf8_error(path: Path) -> LoadError:
 
 def _duckdb_reason(err: duckdb.Error) -> str:
     # DuckDB's CSV errors end in a long dump of reader options; the first lines say what is wrong.
+    # They quote the offending line (up to 10,000 characters): a glimpse of it is enough.
     lines = []
     for line in str(err).removeprefix("Invalid Input Error: ").splitlines():
         if not line.strip() or line.startswith("Possible"):
             break
-        lines.append(line.strip())
+        line = line.strip()
+        lines.append(line if len(line) <= 120 else line[:117] + "...")
     return "; ".join(lines)
 
 

@@ -47,6 +47,12 @@ def dbt() -> DbtRunner:
     return invoke
 
 
+def copy_project(destination: Path) -> Path:
+    """A copy of the dbt project (no venv, artifacts or warehouse files) that a test may break."""
+    shutil.copytree(REPO, destination, ignore=shutil.ignore_patterns(".*", "target", "logs", "*.duckdb", "src", "docs"))
+    return destination
+
+
 def generate(duckdb_path: Path, workdir: Path, leads: int = LEADS) -> None:
     done = run([str(BIN / "leadscore"), "generate", "--leads", str(leads), "--seed", "42",
                 "--end-date", SCORE_DATE], duckdb_path, workdir)
