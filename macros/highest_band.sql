@@ -1,35 +1,44 @@
 {% macro highest_band(scores, bands, band_column, threshold_column, score_column, extra_condition='true') -%}
     {#-
-        Every row of `scores` (keyed by model_id, lead_id) with one more column, `band_column`: the band of
+        Every row of `scores` (keyed by model_id, lead_id, as_of_date) with one more column, `band_column`: the band of
         `bands` with the highest threshold the score reaches (a null threshold is the floor every score
-        reaches). Rows are carried forward rather than joined back, so chained bands never self-join.
+        reaches). Thresholds must be unique per model and not negative.
     -#}
     {{ return(adapter.dispatch('highest_band', 'leadscore')(scores, bands, band_column, threshold_column, score_column, extra_condition)) }}
 {%- endmacro %}
 
 {% macro default__highest_band(scores, bands, band_column, threshold_column, score_column, extra_condition) -%}
-    select *
-    from (
+    {#- The highest threshold each row reaches, by aggregation (a row_number() window over millions of
+        small partitions is many times slower in DuckDB), then that band by equality. -#}
+    select
+        {{ scores }}.*,
+        {{ bands }}.{{ band_column }}
+    from {{ scores }}
+    left join (
         select
-            {{ scores }}.*,
-            {{ bands }}.{{ band_column }},
-            row_number() over (
-                partition by {{ scores }}.model_id, {{ scores }}.lead_id
-                order by {{ bands }}.{{ threshold_column }} desc nulls last
-            ) as {{ band_column }}_rank
+            {{ scores }}.model_id,
+            {{ scores }}.lead_id,
+            {{ scores }}.as_of_date,
+            max({{ bands }}.{{ threshold_column }}) as reached_threshold
         from {{ scores }}
         inner join {{ bands }}
             on {{ scores }}.model_id = {{ bands }}.model_id
-            and ({{ bands }}.{{ threshold_column }} is null or {{ scores }}.{{ score_column }} >= {{ bands }}.{{ threshold_column }})
+            and {{ scores }}.{{ score_column }} >= {{ bands }}.{{ threshold_column }}
             and {{ extra_condition }}
-    ) as ranked_bands
-    where {{ band_column }}_rank = 1
+        group by {{ scores }}.model_id, {{ scores }}.lead_id, {{ scores }}.as_of_date
+    ) as reached
+        on {{ scores }}.model_id = reached.model_id
+        and {{ scores }}.lead_id = reached.lead_id
+        and {{ scores }}.as_of_date = reached.as_of_date
+    inner join {{ bands }}
+        on {{ scores }}.model_id = {{ bands }}.model_id
+        and coalesce({{ bands }}.{{ threshold_column }}, -999999999) = coalesce(reached.reached_threshold, -999999999)
 {%- endmacro %}
 
 {% macro postgres__highest_band(scores, bands, band_column, threshold_column, score_column, extra_condition) -%}
     {#- distinct on: PostgreSQL estimates `where rank = 1` over a window at 0.5% of the rows and then plans
         nested loops; distinct on is estimated from the number of groups. -#}
-    select distinct on ({{ scores }}.model_id, {{ scores }}.lead_id)
+    select distinct on ({{ scores }}.model_id, {{ scores }}.lead_id, {{ scores }}.as_of_date)
         {{ scores }}.*,
         {{ bands }}.{{ band_column }}
     from {{ scores }}
@@ -37,5 +46,5 @@
         on {{ scores }}.model_id = {{ bands }}.model_id
         and ({{ bands }}.{{ threshold_column }} is null or {{ scores }}.{{ score_column }} >= {{ bands }}.{{ threshold_column }})
         and {{ extra_condition }}
-    order by {{ scores }}.model_id, {{ scores }}.lead_id, {{ bands }}.{{ threshold_column }} desc nulls last
+    order by {{ scores }}.model_id, {{ scores }}.lead_id, {{ scores }}.as_of_date, {{ bands }}.{{ threshold_column }} desc nulls last
 {%- endmacro %}

@@ -1,5 +1,5 @@
 {% macro lead_attributes() -%}
-    {#- The lead attributes attribute rules can match: name -> 'text' or 'number'. One list for the unpivot and the matrix validation. -#}
+    {#- The lead attributes that stay the same from day to day, which attribute rules can match: name -> 'text' or 'number'. -#}
     {{ return({
         'industry': 'text',
         'employee_count': 'number',
@@ -11,6 +11,5 @@
         'department': 'text',
         'lead_source': 'text',
         'email_domain': 'text',
-        'days_since_last_activity': 'number',
     }) }}
 {%- endmacro %}

@@ -11,7 +11,9 @@
     {%- set components = ['behavioral', 'firmographic', 'negative'] -%}
     {%- set operators = ['equals', 'in', 'contains', 'regex', 'between', 'is_null'] -%}
     {%- set event_fields = ['url', 'form_name', 'campaign_id'] -%}
-    {%- set attributes = lead_attributes() -%}
+    {%- set attributes = {} -%}
+    {%- do attributes.update(lead_attributes()) -%}
+    {%- do attributes.update(daily_lead_attributes()) -%}
     {%- for row in rules.rows -%}
         {%- set r = {} -%}
         {%- for column in rules.column_names -%}

@@ -9,6 +9,7 @@ ledger as (
         sum(case when component = 'firmographic' then points else 0 end) as firmographic_points,
         sum(case when component = 'negative' then points else 0 end) as negative_points
     from {{ ref('int_lead_rule_contributions') }}
+    where as_of_date = {{ score_date() }}
     group by model_id, lead_id
 ),
 

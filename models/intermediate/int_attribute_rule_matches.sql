@@ -1,8 +1,14 @@
--- One row per lead and attribute rule its attributes satisfy, with the value that matched.
+-- One row per scored day, lead and attribute rule its attributes satisfy that day, with the value that
+-- matched. Attributes that do not change are matched once per lead and hold on every day the lead
+-- exists; day-dependent ones (days since last activity) are matched per day.
 with
 
 lead_attributes as (
     select * from {{ ref('int_lead_attributes') }}
+),
+
+lead_days as (
+    select * from {{ ref('int_lead_days') }}
 ),
 
 rules as (
@@ -14,42 +20,70 @@ reference_lists as (
     select * from {{ ref('reference_lists') }}
 ),
 
-candidates as (
+daily_attributes as (
+    {{ unpivot_attributes('lead_days', 'lead_id, as_of_date', daily_lead_attributes()) }}
+),
+
+attribute_values as (
+    -- Day-independent values carry no day; they are spread over the lead's days after matching.
     select
-        rules.model_id,
-        rules.rule_id,
-        rules.operator,
-        rules.match_value,
-        rules.value_min,
-        rules.value_max,
-        lead_attributes.lead_id,
-        lead_attributes.value_text,
-        lead_attributes.value_display,
-        lead_attributes.value_number
+        lead_id,
+        cast(null as date) as as_of_date,
+        attribute,
+        value_text,
+        value_display,
+        value_number
     from lead_attributes
-    inner join rules
-        on lead_attributes.attribute = rules.match_field
+    union all
+    select
+        lead_id,
+        as_of_date,
+        attribute,
+        value_text,
+        value_display,
+        value_number
+    from daily_attributes
 ),
 
 matched as (
-    select candidates.*
-    from candidates
+    select
+        attribute_values.as_of_date,
+        rules.model_id,
+        rules.rule_id,
+        attribute_values.lead_id,
+        attribute_values.value_display as matched_value
+    from attribute_values
+    inner join rules
+        on attribute_values.attribute = rules.match_field
     left join reference_lists
-        on candidates.operator = 'in'
-            and candidates.match_value = lower(reference_lists.list_name)
-            and candidates.value_text = lower(reference_lists.list_value)
+        on rules.operator = 'in'
+            and rules.match_value = lower(reference_lists.list_name)
+            and attribute_values.value_text = lower(reference_lists.list_value)
     where {{ rule_matches(
-        'candidates', 'candidates.value_text', 'candidates.value_number', 'reference_lists.list_value'
+        'rules', 'attribute_values.value_text', 'attribute_values.value_number', 'reference_lists.list_value'
     ) }}
 ),
 
 final as (
     select
+        lead_days.as_of_date,
+        matched.model_id,
+        matched.rule_id,
+        matched.lead_id,
+        matched.matched_value
+    from matched
+    inner join lead_days
+        on matched.lead_id = lead_days.lead_id
+    where matched.as_of_date is null
+    union all
+    select
+        as_of_date,
         model_id,
         rule_id,
         lead_id,
-        value_display as matched_value
+        matched_value
     from matched
+    where as_of_date is not null
 )
 
 select * from final

@@ -1,4 +1,4 @@
--- One row per lead and scoring model that has ledger rows: the three subscores after the model's
+-- One row per scored day, lead and scoring model that has ledger rows: the three subscores after the model's
 -- group caps, and whether a disqualifying rule fired.
 with
 
@@ -12,6 +12,7 @@ scoring_models as (
 
 summed as (
     select
+        as_of_date,
         model_id,
         lead_id,
         sum(case when component = 'behavioral' then points else 0 end) as behavioral_points_uncapped,
@@ -20,7 +21,7 @@ summed as (
         max(case when is_disqualifier then 1 else 0 end) = 1 as is_disqualified,
         count(*) as rules_fired
     from contributions
-    group by model_id, lead_id
+    group by as_of_date, model_id, lead_id
 ),
 
 capped as (
@@ -47,6 +48,7 @@ capped as (
 
 final as (
     select
+        as_of_date,
         model_id,
         lead_id,
         behavioral_points,

@@ -27,10 +27,6 @@ job_title_patterns as (
     select * from {{ ref('job_title_patterns') }}
 ),
 
-lead_events as (
-    select * from {{ ref('int_lead_events') }}
-),
-
 distinct_titles as (
     -- Titles repeat a lot; matching each distinct title once keeps the regex work small.
     select distinct job_title_normalised
@@ -52,16 +48,6 @@ title_matches as (
         on {{ regexp_like('distinct_titles.job_title_normalised', 'job_title_patterns.pattern') }}
 ),
 
-last_engagement as (
-    -- What the lead did, not what was done to it: sends and bounces do not count as activity.
-    select
-        lead_id,
-        max(occurred_at) as last_activity_at
-    from lead_events
-    where event_type not in ('email_sent', 'email_bounce')
-    group by lead_id
-),
-
 joined as (
     select
         leads.lead_id,
@@ -79,20 +65,13 @@ joined as (
         accounts.employee_count,
         accounts.annual_revenue,
         leads.owner_id,
-        leads.created_at,
-        last_engagement.last_activity_at,
-        {{ dbt.datediff(
-            'cast(coalesce(last_engagement.last_activity_at, leads.created_at) as date)',
-            score_date(), 'day'
-        ) }} as days_since_last_activity
+        leads.created_at
     from leads
     left join accounts
         on leads.account_id = accounts.account_id
     left join title_matches
         on leads.job_title_normalised = title_matches.job_title_normalised
             and title_matches.match_rank = 1
-    left join last_engagement
-        on leads.lead_id = last_engagement.lead_id
 ),
 
 final as (

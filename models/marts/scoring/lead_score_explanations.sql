@@ -1,7 +1,7 @@
 with
 
 contributions as (
-    select * from {{ ref('int_lead_rule_contributions') }}
+    select * from {{ ref('int_lead_rule_reasons') }}
 ),
 
 final as (

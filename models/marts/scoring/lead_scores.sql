@@ -1,76 +1,23 @@
+-- One row per lead and active scoring model as of the score date: the day's row of the score history
+-- (status with hysteresis) with the lead's CRM keys, activity recency and top three reasons.
 with
 
 leads as (
     select * from {{ ref('int_leads_enriched') }}
 ),
 
-scoring_models as (
-    select * from {{ ref('scoring_models') }}
-    where is_active
+lead_days as (
+    select * from {{ ref('int_lead_days') }}
+    where as_of_date = {{ score_date() }}
 ),
 
-subscores as (
-    select * from {{ ref('int_lead_subscores') }}
+history as (
+    select * from {{ ref('lead_score_history') }}
+    where as_of_date = {{ score_date() }}
 ),
 
-contributions as (
-    select * from {{ ref('int_lead_rule_contributions') }}
-),
-
-fit_grades as (
-    select * from {{ ref('fit_grades') }}
-),
-
-engagement_tiers as (
-    select * from {{ ref('engagement_tiers') }}
-),
-
-score_thresholds as (
-    select * from {{ ref('score_thresholds') }}
-),
-
-scored as (
-    -- Every lead gets a row for every active model, whether or not any rule fired.
-    select
-        leads.lead_id,
-        scoring_models.model_id,
-        leads.crm_record_id,
-        leads.account_id,
-        leads.last_activity_at,
-        leads.days_since_last_activity,
-        cast({{ round_number('coalesce(subscores.behavioral_points, 0)', 0) }} as integer) as behavioral_points,
-        cast({{ round_number('coalesce(subscores.firmographic_points, 0)', 0) }} as integer) as firmographic_points,
-        cast({{ round_number('coalesce(subscores.negative_points, 0)', 0) }} as integer) as negative_points,
-        coalesce(subscores.is_disqualified, false) as is_disqualified,
-        coalesce(subscores.rules_fired, 0) as rules_fired
-    from leads
-    cross join scoring_models
-    left join subscores
-        on leads.lead_id = subscores.lead_id
-            and scoring_models.model_id = subscores.model_id
-),
-
-totalled as (
-    select
-        *,
-        behavioral_points + firmographic_points + negative_points as total_score
-    from scored
-),
-
-graded as (
-    {{ highest_band('totalled', 'fit_grades', 'fit_grade', 'min_points', 'firmographic_points') }}
-),
-
-tiered as (
-    {{ highest_band('graded', 'engagement_tiers', 'engagement_tier', 'min_points', 'behavioral_points') }}
-),
-
--- A band may demand a minimum fit grade: a very active lead with a poor fit is not a priority.
-banded as (
-    {{ highest_band(
-        'tiered', 'score_thresholds', 'score_status', 'min_score', 'total_score',
-        '(score_thresholds.min_fit_grade is null or tiered.fit_grade <= score_thresholds.min_fit_grade)'
-    ) }}
+reasons as (
+    select * from {{ ref('int_lead_rule_reasons') }}
 ),
 
 ranked_reasons as (
@@ -82,7 +29,7 @@ ranked_reasons as (
         row_number() over (
             partition by model_id, lead_id order by abs(points) desc, rule_id
         ) as reason_rank
-    from contributions
+    from reasons
 ),
 
 top_reasons as (
@@ -102,34 +49,38 @@ top_reasons as (
 
 final as (
     select
-        banded.lead_id,
-        banded.model_id,
-        {{ score_date() }} as score_date,
-        banded.crm_record_id,
-        banded.account_id,
-        banded.behavioral_points,
-        banded.firmographic_points,
-        banded.negative_points,
-        banded.total_score,
-        banded.fit_grade,
-        cast(banded.engagement_tier as integer) as engagement_tier,
-        {{ dbt.concat(['banded.fit_grade', 'cast(banded.engagement_tier as ' ~ dbt.type_string() ~ ')']) }}
-            as score_label,
-        case when banded.is_disqualified then 'disqualified' else banded.score_status end as score_status,
-        banded.is_disqualified,
-        cast(banded.rules_fired as integer) as rules_fired,
+        history.lead_id,
+        history.model_id,
+        history.as_of_date as score_date,
+        leads.crm_record_id,
+        leads.account_id,
+        history.behavioral_points,
+        history.firmographic_points,
+        history.negative_points,
+        history.total_score,
+        history.fit_grade,
+        history.engagement_tier,
+        history.score_label,
+        history.threshold_status,
+        history.score_status,
+        history.is_disqualified,
+        history.rules_fired,
         top_reasons.top_reason_1,
         top_reasons.top_reason_1_points,
         top_reasons.top_reason_2,
         top_reasons.top_reason_2_points,
         top_reasons.top_reason_3,
         top_reasons.top_reason_3_points,
-        banded.last_activity_at,
-        cast(banded.days_since_last_activity as integer) as days_since_last_activity
-    from banded
+        lead_days.last_activity_at,
+        cast(lead_days.days_since_last_activity as integer) as days_since_last_activity
+    from history
+    inner join leads
+        on history.lead_id = leads.lead_id
+    inner join lead_days
+        on history.lead_id = lead_days.lead_id
     left join top_reasons
-        on banded.model_id = top_reasons.model_id
-            and banded.lead_id = top_reasons.lead_id
+        on history.model_id = top_reasons.model_id
+            and history.lead_id = top_reasons.lead_id
 )
 
 select * from final

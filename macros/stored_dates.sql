@@ -1,0 +1,14 @@
+{% macro stored_dates(model_name, date_column) -%}
+    {#- The distinct dates an incremental mart already holds, as Python dates (empty when the mart does
+        not exist yet). Read at run time to decide which days a run still has to score. -#}
+    {%- set relation = adapter.get_relation(
+        database=target.database, schema=generate_schema_name('marts', none), identifier=model_name
+    ) -%}
+    {%- set dates = [] -%}
+    {%- if relation is not none -%}
+        {%- for value in run_query('select distinct ' ~ date_column ~ ' from ' ~ relation).columns[0].values() -%}
+            {%- do dates.append(modules.datetime.date.fromisoformat((value | string)[:10])) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(dates) }}
+{%- endmacro %}

@@ -1,0 +1,91 @@
+-- One row per lead and scored day (int_score_dates) from the day it was created: the population scored
+-- that day, with its latest activity as of the end of the day. Sends and bounces are done to a lead,
+-- not by it, so they are not activity.
+with
+
+leads as (
+    select * from {{ ref('int_leads_enriched') }}
+),
+
+lead_events as (
+    select * from {{ ref('int_lead_events') }}
+),
+
+days as (
+    select * from {{ ref('int_score_dates') }}
+),
+
+lead_days as (
+    select
+        leads.lead_id,
+        leads.created_at,
+        days.as_of_date,
+        days.is_history_day,
+        days.is_anchor,
+        days.is_snapshot_day
+    from leads
+    inner join days
+        on leads.created_at < days.visible_before
+),
+
+active_days as (
+    select
+        lead_id,
+        occurred_date,
+        max(occurred_at) as last_activity_at
+    from lead_events
+    where event_type not in ('email_sent', 'email_bounce')
+    group by lead_id, occurred_date
+),
+
+timeline as (
+    -- Active days and scored days in one sequence per lead; a day's activity sorts before its score.
+    select
+        lead_id,
+        occurred_date as day_date,
+        0 as is_scored_day,
+        last_activity_at
+    from active_days
+    union all
+    select
+        lead_id,
+        as_of_date as day_date,
+        1 as is_scored_day,
+        cast(null as timestamp) as last_activity_at
+    from lead_days
+),
+
+running as (
+    select
+        lead_id,
+        day_date,
+        is_scored_day,
+        max(last_activity_at) over (
+            partition by lead_id order by day_date, is_scored_day rows between unbounded preceding and current row
+        ) as last_activity_at
+    from timeline
+),
+
+with_recency as (
+    select
+        lead_days.lead_id,
+        lead_days.as_of_date,
+        lead_days.is_history_day,
+        lead_days.is_anchor,
+        lead_days.is_snapshot_day,
+        running.last_activity_at,
+        {{ dbt.datediff(
+            'cast(coalesce(running.last_activity_at, lead_days.created_at) as date)', 'lead_days.as_of_date', 'day'
+        ) }} as days_since_last_activity
+    from lead_days
+    inner join running
+        on lead_days.lead_id = running.lead_id
+            and lead_days.as_of_date = running.day_date
+            and running.is_scored_day = 1
+),
+
+final as (
+    select * from with_recency
+)
+
+select * from final

@@ -1,0 +1,134 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='as_of_date',
+    on_schema_change='fail',
+) }}
+-- One row per day a lead's score, status or fit grade changed under a scoring model, with the rules
+-- that moved it (ledger of the day minus ledger of the day before). A lead's first scored day counts
+-- as a change from nothing when the lead was created after the history began.
+with
+
+score_dates as (
+    select * from {{ ref('int_score_dates') }}
+),
+
+history as (
+    select * from {{ ref('lead_score_history') }}
+    {%- if is_incremental() %}
+    where as_of_date between (select min(as_of_date) from score_dates) and (select max(as_of_date) from score_dates)
+    {%- else %}
+    where as_of_date <= (select max(as_of_date) from score_dates)
+    {%- endif %}
+),
+
+ledger as (
+    select * from {{ ref('int_lead_rule_contributions') }}
+),
+
+compared as (
+    select
+        *,
+        lag(as_of_date) over (partition by model_id, lead_id order by as_of_date) as previous_as_of_date,
+        lag(total_score) over (partition by model_id, lead_id order by as_of_date) as previous_total_score,
+        lag(score_status) over (partition by model_id, lead_id order by as_of_date) as previous_score_status,
+        lag(fit_grade) over (partition by model_id, lead_id order by as_of_date) as previous_fit_grade,
+        min(as_of_date) over () as first_compared_date
+    from history
+),
+
+changed as (
+    select *
+    from compared
+    where
+        as_of_date > first_compared_date
+        and (
+            previous_as_of_date is null
+            or total_score <> previous_total_score
+            or score_status <> previous_score_status
+            or fit_grade <> previous_fit_grade
+        )
+),
+
+signed_points as (
+    -- The day's ledger counts up, the previous day's ledger counts down.
+    select
+        changed.model_id,
+        changed.lead_id,
+        changed.as_of_date,
+        ledger.rule_id,
+        ledger.points
+    from changed
+    inner join ledger
+        on changed.model_id = ledger.model_id
+            and changed.lead_id = ledger.lead_id
+            and changed.as_of_date = ledger.as_of_date
+    union all
+    select
+        changed.model_id,
+        changed.lead_id,
+        changed.as_of_date,
+        ledger.rule_id,
+        -ledger.points as points
+    from changed
+    inner join ledger
+        on changed.model_id = ledger.model_id
+            and changed.lead_id = ledger.lead_id
+            and changed.previous_as_of_date = ledger.as_of_date
+),
+
+rule_moves as (
+    select
+        model_id,
+        lead_id,
+        as_of_date,
+        rule_id,
+        cast({{ round_number('sum(points)', 0) }} as integer) as points_change
+    from signed_points
+    group by model_id, lead_id, as_of_date, rule_id
+),
+
+worded_moves as (
+    select
+        *,
+        {{ dbt.concat([
+            'rule_id', "' '", "case when points_change >= 0 then '+' else '' end",
+            'cast(points_change as ' ~ dbt.type_string() ~ ')'
+        ]) }} as move_text
+    from rule_moves
+    where points_change <> 0
+),
+
+moves_by_day as (
+    select
+        model_id,
+        lead_id,
+        as_of_date,
+        {{ dbt.listagg('move_text', "', '", 'order by abs(points_change) desc, rule_id') }} as rules_moved
+    from worded_moves
+    group by model_id, lead_id, as_of_date
+),
+
+final as (
+    select
+        changed.as_of_date,
+        changed.model_id,
+        changed.lead_id,
+        changed.previous_total_score,
+        changed.total_score,
+        changed.total_score - coalesce(changed.previous_total_score, 0) as score_change,
+        changed.previous_score_status,
+        changed.score_status,
+        changed.previous_score_status is null
+        or changed.score_status <> changed.previous_score_status as is_status_change,
+        changed.previous_fit_grade,
+        changed.fit_grade,
+        moves_by_day.rules_moved
+    from changed
+    left join moves_by_day
+        on changed.model_id = moves_by_day.model_id
+            and changed.lead_id = moves_by_day.lead_id
+            and changed.as_of_date = moves_by_day.as_of_date
+)
+
+select * from final

@@ -1,0 +1,166 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='as_of_date',
+    on_schema_change='fail',
+) }}
+{#-
+    Hysteresis: a lead enters a band when its score reaches the band's min_score (and fit grade), and
+    leaves it only when the score falls below min_score - hysteresis_points (or the grade no longer
+    qualifies). In between it keeps yesterday's band. Each band's state is the last decisive day
+    (entered or left), found with a running max over day_number * 2 + decision, which needs no
+    recursion. The run's first day takes its state from the stored history of the anchor day.
+-#}
+with
+
+daily_scores as (
+    select * from {{ ref('int_lead_daily_scores') }}
+    where is_history_day or is_anchor
+),
+
+score_thresholds as (
+    select * from {{ ref('score_thresholds') }}
+),
+
+bands as (
+    select
+        model_id,
+        score_status as band_status,
+        min_score,
+        min_fit_grade,
+        coalesce(hysteresis_points, 0) as hysteresis_points
+    from score_thresholds
+    where min_score is not null
+),
+
+floor_bands as (
+    select
+        model_id,
+        score_status as floor_status
+    from score_thresholds
+    where min_score is null
+),
+
+stored_anchor as (
+    {%- if is_incremental() %}
+    -- The band each lead held on the anchor day, as stored by the previous run.
+    select
+        stored.model_id,
+        stored.lead_id,
+        stored.as_of_date,
+        score_thresholds.min_score as held_min_score
+    from {{ this }} as stored
+    left join score_thresholds
+        on stored.model_id = score_thresholds.model_id
+            and stored.banded_status = score_thresholds.score_status
+    where stored.as_of_date in (select as_of_date from daily_scores where is_anchor)
+    {%- else %}
+    select
+        model_id,
+        lead_id,
+        as_of_date,
+        cast(null as integer) as held_min_score
+    from daily_scores
+    where 1 = 0
+    {%- endif %}
+),
+
+first_days as (
+    select
+        *,
+        as_of_date = min(as_of_date) over (partition by model_id, lead_id) as is_first_day,
+        {{ dbt.datediff("cast('1970-01-01' as date)", 'as_of_date', 'day') }} as day_number
+    from daily_scores
+),
+
+decisions as (
+    -- 1 = in the band from this day, 0 = out of it from this day, null = keeps the previous day's state.
+    select
+        first_days.model_id,
+        first_days.lead_id,
+        first_days.as_of_date,
+        first_days.day_number,
+        bands.band_status,
+        bands.min_score,
+        case
+            when first_days.is_first_day and stored_anchor.lead_id is not null
+                then case when stored_anchor.held_min_score >= bands.min_score then 1 else 0 end
+            when
+                first_days.total_score >= bands.min_score
+                and (bands.min_fit_grade is null or first_days.fit_grade <= bands.min_fit_grade)
+                then 1
+            when first_days.is_first_day then 0
+            when
+                first_days.total_score < bands.min_score - bands.hysteresis_points
+                or first_days.fit_grade > bands.min_fit_grade
+                then 0
+        end as decision
+    from first_days
+    inner join bands
+        on first_days.model_id = bands.model_id
+    left join stored_anchor
+        on first_days.model_id = stored_anchor.model_id
+            and first_days.lead_id = stored_anchor.lead_id
+            and first_days.as_of_date = stored_anchor.as_of_date
+),
+
+held as (
+    select
+        model_id,
+        lead_id,
+        as_of_date,
+        min_score,
+        max(case when decision is not null then day_number * 2 + decision end) over (
+            partition by model_id, lead_id, band_status
+            order by as_of_date
+            rows between unbounded preceding and current row
+        ) % 2 as is_held
+    from decisions
+),
+
+held_levels as (
+    select
+        model_id,
+        lead_id,
+        as_of_date,
+        max(case when is_held = 1 then min_score end) as held_min_score
+    from held
+    group by model_id, lead_id, as_of_date
+),
+
+final as (
+    select
+        daily_scores.as_of_date,
+        daily_scores.model_id,
+        daily_scores.lead_id,
+        daily_scores.behavioral_points,
+        daily_scores.firmographic_points,
+        daily_scores.negative_points,
+        daily_scores.total_score,
+        daily_scores.fit_grade,
+        daily_scores.engagement_tier,
+        {{ dbt.concat([
+            'daily_scores.fit_grade', 'cast(daily_scores.engagement_tier as ' ~ dbt.type_string() ~ ')'
+        ]) }} as score_label,
+        daily_scores.threshold_status,
+        coalesce(bands.band_status, floor_bands.floor_status) as banded_status,
+        case
+            when daily_scores.is_disqualified then 'disqualified'
+            else coalesce(bands.band_status, floor_bands.floor_status)
+        end as score_status,
+        daily_scores.is_disqualified,
+        daily_scores.rules_fired
+    from daily_scores
+    left join held_levels
+        on daily_scores.model_id = held_levels.model_id
+            and daily_scores.lead_id = held_levels.lead_id
+            and daily_scores.as_of_date = held_levels.as_of_date
+    inner join floor_bands
+        on daily_scores.model_id = floor_bands.model_id
+    left join bands
+        on held_levels.model_id = bands.model_id
+            and held_levels.held_min_score = bands.min_score
+    where daily_scores.is_history_day
+)
+
+select * from final
