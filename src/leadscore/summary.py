@@ -1,5 +1,5 @@
-"""The readable summary `make demo` ends with: status counts, the hottest leads, and one lead's
-score taken apart into its ledger rows so a reader can add the points up by hand."""
+"""The readable summary `make demo` ends with: status counts, the hottest leads, one lead's
+score taken apart into its ledger rows so a reader can add the points up by hand, and the MQL funnel."""
 
 from __future__ import annotations
 
@@ -67,3 +67,23 @@ def print_summary(con: Any, model_id: str = "default", top: int = 10, console: C
         from {MARTS}.reconciliation order by source_table
     """)
     console.print(_table("Rows in = quarantined + staged (marts.quarantined_rows says why)", columns, rows))
+    print_funnel(con, console, model_id)
+
+
+def print_funnel(con: Any, console: Console, model_id: str, cohorts: int = 6) -> None:
+    """The latest MQL cohorts through the funnel, all sources, grades and bands together."""
+    columns, rows = fetch(con, f"""
+        select mql_cohort_month as cohort, sum(mql_leads) as mqls, sum(accepted_leads) as accepted,
+               sum(sql_leads) as sqls, sum(opportunity_leads) as opps, sum(won_leads) as won,
+               round(100.0 * sum(sql_leads) / sum(mql_leads), 1) as mql_to_sql_pct,
+               round(100.0 * sum(won_leads) / sum(mql_leads), 1) as mql_to_won_pct,
+               sum(pipeline_amount) as pipeline, sum(won_amount) as won_amount
+        from {MARTS}.conversion_funnel
+        where model_id = '{model_id}'
+        group by mql_cohort_month
+        order by mql_cohort_month desc
+        limit {int(cohorts)}
+    """)
+    money = {columns.index("pipeline"), columns.index("won_amount")}
+    shown = [tuple(f"{v:,.0f}" if i in money else v for i, v in enumerate(row)) for row in reversed(rows)]
+    console.print(_table(f"MQL funnel, last {cohorts} cohorts ({model_id} model, all sources)", columns, shown))

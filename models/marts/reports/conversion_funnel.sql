@@ -1,0 +1,170 @@
+-- MQL cohorts through the sales funnel: one row per scoring model, MQL month, lead source, fit grade
+-- and score band. A stage counts when the lead reached it or a later one after its first MQL, so the
+-- counts never grow down the funnel; money comes from the opportunities the lead opened after its MQL.
+with
+
+transitions as (
+    select * from {{ ref('int_lead_lifecycle_transitions') }}
+),
+
+leads as (
+    select * from {{ ref('stg_crm__leads') }}
+),
+
+opportunities as (
+    select * from {{ ref('stg_crm__opportunities') }}
+),
+
+lead_scores as (
+    select * from {{ ref('lead_scores') }}
+),
+
+score_thresholds as (
+    select * from {{ ref('score_thresholds') }}
+),
+
+mqls as (
+    -- MQL time, for now: the lead's first mql status change in the CRM.
+    select
+        lead_id,
+        min(transitioned_at) as mql_at
+    from transitions
+    where to_status = 'mql'
+    group by lead_id
+),
+
+stages_reached as (
+    select
+        mqls.lead_id,
+        mqls.mql_at,
+        min(case
+            when transitions.to_status in ('sales_accepted', 'sql', 'opportunity', 'customer') then transitions.transitioned_at
+        end) as accepted_at,
+        min(case
+            when transitions.to_status in ('sql', 'opportunity', 'customer') then transitions.transitioned_at
+        end) as sql_at,
+        min(case
+            when transitions.to_status in ('opportunity', 'customer') then transitions.transitioned_at
+        end) as opportunity_at,
+        min(case
+            when transitions.to_status = 'customer' then transitions.transitioned_at
+        end) as won_at
+    from mqls
+    inner join transitions
+        on mqls.lead_id = transitions.lead_id
+            and mqls.mql_at <= transitions.transitioned_at
+    group by mqls.lead_id, mqls.mql_at
+),
+
+deals as (
+    select
+        mqls.lead_id,
+        sum(opportunities.amount) as pipeline_amount,
+        sum(case when opportunities.is_won then opportunities.amount else 0 end) as won_amount
+    from opportunities
+    inner join leads
+        on opportunities.lead_id = leads.lead_id
+    inner join mqls
+        on leads.canonical_lead_id = mqls.lead_id
+            and opportunities.created_at >= mqls.mql_at
+    group by mqls.lead_id
+),
+
+score_at_mql as (
+    -- The one place that says which score a cohort is cut by. For now the current score
+    -- (lead_scores); with lead_score_history, take each lead's row as of cast(mql_at as date).
+    select
+        lead_scores.model_id,
+        lead_scores.lead_id,
+        lead_scores.total_score,
+        lead_scores.fit_grade
+    from lead_scores
+    inner join mqls
+        on lead_scores.lead_id = mqls.lead_id
+),
+
+score_bands as (
+    -- The threshold band the points reach, ignoring its minimum fit grade (the grade is its own column).
+    {{ highest_band('score_at_mql', 'score_thresholds', 'score_status', 'min_score', 'total_score') }}
+),
+
+cohort_leads as (
+    select
+        score_bands.model_id,
+        stages_reached.lead_id,
+        cast({{ dbt.date_trunc('month', 'stages_reached.mql_at') }} as date) as mql_cohort_month,
+        coalesce(leads.lead_source, 'unknown') as lead_source,
+        score_bands.fit_grade,
+        score_bands.score_status as score_band,
+        stages_reached.accepted_at,
+        stages_reached.sql_at,
+        stages_reached.opportunity_at,
+        stages_reached.won_at,
+        {{ dbt.datediff('stages_reached.mql_at', 'stages_reached.accepted_at', 'second') }}
+            as seconds_mql_to_accepted,
+        {{ dbt.datediff('stages_reached.mql_at', 'stages_reached.sql_at', 'second') }}
+            as seconds_mql_to_sql,
+        {{ dbt.datediff('stages_reached.sql_at', 'stages_reached.opportunity_at', 'second') }}
+            as seconds_sql_to_opportunity,
+        {{ dbt.datediff('stages_reached.opportunity_at', 'stages_reached.won_at', 'second') }}
+            as seconds_opportunity_to_won,
+        coalesce(deals.pipeline_amount, 0) as pipeline_amount,
+        coalesce(deals.won_amount, 0) as won_amount
+    from stages_reached
+    inner join score_bands
+        on stages_reached.lead_id = score_bands.lead_id
+    inner join leads
+        on stages_reached.lead_id = leads.lead_id
+    left join deals
+        on stages_reached.lead_id = deals.lead_id
+),
+
+cohorts as (
+    select
+        model_id,
+        mql_cohort_month,
+        lead_source,
+        fit_grade,
+        score_band,
+        count(*) as mql_leads,
+        count(accepted_at) as accepted_leads,
+        count(sql_at) as sql_leads,
+        count(opportunity_at) as opportunity_leads,
+        count(won_at) as won_leads,
+        {{ median('seconds_mql_to_accepted') }} as median_seconds_mql_to_accepted,
+        {{ median('seconds_mql_to_sql') }} as median_seconds_mql_to_sql,
+        {{ median('seconds_sql_to_opportunity') }} as median_seconds_sql_to_opportunity,
+        {{ median('seconds_opportunity_to_won') }} as median_seconds_opportunity_to_won,
+        sum(pipeline_amount) as pipeline_amount,
+        sum(won_amount) as won_amount
+    from cohort_leads
+    group by model_id, mql_cohort_month, lead_source, fit_grade, score_band
+),
+
+final as (
+    select
+        model_id,
+        mql_cohort_month,
+        lead_source,
+        fit_grade,
+        score_band,
+        mql_leads,
+        accepted_leads,
+        sql_leads,
+        opportunity_leads,
+        won_leads,
+        {{ ratio('accepted_leads', 'mql_leads', 4) }} as mql_to_accepted_rate,
+        {{ ratio('sql_leads', 'mql_leads', 4) }} as mql_to_sql_rate,
+        {{ ratio('opportunity_leads', 'sql_leads', 4) }} as sql_to_opportunity_rate,
+        {{ ratio('won_leads', 'opportunity_leads', 4) }} as opportunity_to_won_rate,
+        {{ ratio('won_leads', 'mql_leads', 4) }} as mql_to_won_rate,
+        {{ ratio('median_seconds_mql_to_accepted', 86400, 2) }} as median_days_mql_to_accepted,
+        {{ ratio('median_seconds_mql_to_sql', 86400, 2) }} as median_days_mql_to_sql,
+        {{ ratio('median_seconds_sql_to_opportunity', 86400, 2) }} as median_days_sql_to_opportunity,
+        {{ ratio('median_seconds_opportunity_to_won', 86400, 2) }} as median_days_opportunity_to_won,
+        cast(pipeline_amount as decimal(18, 2)) as pipeline_amount,
+        cast(won_amount as decimal(18, 2)) as won_amount
+    from cohorts
+)
+
+select * from final
