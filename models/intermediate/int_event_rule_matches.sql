@@ -65,7 +65,7 @@ final as (
     from matched
     left join resets
         on matched.lead_id = resets.lead_id
-            and resets.reset_at <= matched.occurred_at
+            and matched.occurred_at >= resets.reset_at
     group by
         matched.model_id,
         matched.rule_id,

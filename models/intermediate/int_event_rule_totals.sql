@@ -56,7 +56,7 @@ resets_seen as (
         count(*) as engagement_epoch
     from days
     inner join resets
-        on resets.reset_at < days.visible_before
+        on days.visible_before > resets.reset_at
     group by days.as_of_date, resets.lead_id
 ),
 
@@ -72,39 +72,45 @@ in_window as (
         rules.max_occurrences,
         rules.decay_type,
         rules.decay_days,
-        {{ dbt.datediff('daily_hits.occurred_date', 'days.as_of_date', 'day') }} as age_days
+        {{ dbt.datediff(
+            'daily_hits.occurred_date', 'days.as_of_date', 'day'
+        ) }} as age_days
     from daily_hits
     inner join rules
         on daily_hits.model_id = rules.model_id
             and daily_hits.rule_id = rules.rule_id
     inner join days
-        on days.as_of_date >= daily_hits.occurred_date
-            and days.as_of_date <= daily_hits.counts_until_date
+        on daily_hits.occurred_date <= days.as_of_date
+            and daily_hits.counts_until_date >= days.as_of_date
     left join resets_seen
         on daily_hits.lead_id = resets_seen.lead_id
             and days.as_of_date = resets_seen.as_of_date
-    where rules.component <> 'behavioral' or daily_hits.engagement_epoch = coalesce(resets_seen.engagement_epoch, 0)
+    where
+        rules.component <> 'behavioral'
+        or daily_hits.engagement_epoch = coalesce(resets_seen.engagement_epoch, 0)
+),
+
+ranked as (
+    -- Events of later days that the lead has for the same rule: the cap is filled from the newest day back.
+    select
+        in_window.*,
+        sum(in_window.events) over (
+            partition by in_window.as_of_date, in_window.model_id, in_window.rule_id, in_window.lead_id
+            order by in_window.occurred_date desc
+            rows between unbounded preceding and current row
+        ) - in_window.events as newer_events
+    from in_window
 ),
 
 capped_events as (
     -- Only the max_occurrences most recent events earn points.
     select
-        in_window.*,
+        ranked.*,
         case
-            when in_window.max_occurrences is null then in_window.events
-            else greatest(
-                0,
-                least(
-                    in_window.events,
-                    in_window.max_occurrences - sum(in_window.events) over (
-                        partition by in_window.as_of_date, in_window.model_id, in_window.rule_id, in_window.lead_id
-                        order by in_window.occurred_date desc
-                        rows between unbounded preceding and current row
-                    ) + in_window.events
-                )
-            )
+            when ranked.max_occurrences is null then ranked.events
+            else greatest(0, least(ranked.events, ranked.max_occurrences - ranked.newer_events))
         end as paid_events
-    from in_window
+    from ranked
 ),
 
 totals as (

@@ -1,3 +1,5 @@
+{%- set statuses = var('engagement_reset_statuses') -%}
+{%- set reset_statuses = "'" ~ statuses | join("', '") ~ "'" if statuses else 'null' %}
 -- One row per moment a lead's engagement restarts: sales rejected it, lost it, or recycled it to
 -- nurture (var engagement_reset_statuses). Behavioural points earned before a reset no longer count,
 -- so a recycled lead is scored on what it does next. Changes of unknown leads are quarantined.
@@ -20,10 +22,7 @@ resets as (
     from status_changes
     inner join leads
         on status_changes.lead_id = leads.lead_id
-    where status_changes.new_status in (
-        {%- for status in var('engagement_reset_statuses') %}'{{ status }}'{% if not loop.last %}, {% endif %}{% endfor -%}
-        {%- if not var('engagement_reset_statuses') %}null{% endif -%}
-    )
+    where status_changes.new_status in ({{ reset_statuses }})
 ),
 
 final as (

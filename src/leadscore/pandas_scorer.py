@@ -2,8 +2,9 @@
 
 Two uses: the test suite checks lead_scores against it (the SQL is not trusted to check itself), and
 the benchmark uses it as the "what people write instead" baseline. It reads the same seeds and the
-same scoreable inputs (int_lead_events, int_lead_attributes) and applies windows, decay, caps,
-frequency rules, group caps, grades, tiers and thresholds as documented in seeds/_seeds.yml.
+same scoreable inputs (int_lead_events, int_lead_attributes, int_lead_engagement_resets) and applies
+windows, decay, caps, frequency rules, engagement resets, inactivity, group caps, grades, tiers and
+thresholds as documented in seeds/_seeds.yml, as of one day (no hysteresis: that needs a history).
 """
 
 from __future__ import annotations
@@ -61,8 +62,30 @@ def _decay(rule: pd.Series, age: pd.Series) -> pd.Series:
     return pd.Series(1.0, index=age.index)
 
 
+NOT_ACTIVITY = ("email_sent", "email_bounce")
+
+
+def _inactivity(leads: pd.DataFrame, events: pd.DataFrame, score_date: dt.date) -> pd.DataFrame:
+    """days_since_last_activity as attribute rows: from the last thing the lead did, else its creation."""
+    last = events[~events.event_type.isin(NOT_ACTIVITY)].groupby("lead_id").occurred_date.max()
+    since = pd.to_datetime(leads.lead_id.map(last).fillna(pd.to_datetime(leads.created_at).dt.date))
+    days = (pd.Timestamp(score_date) - since).dt.days.astype(float)
+    return pd.DataFrame({"lead_id": leads.lead_id, "attribute": "days_since_last_activity",
+                         "value_text": days.astype(int).astype(str), "value_number": days})
+
+
+def _engaged_since(events: pd.DataFrame, resets: pd.DataFrame) -> pd.Series:
+    """Per event, whether it came at or after the lead's latest engagement reset (behavioural rules only count those)."""
+    latest = resets.groupby("lead_id").reset_at.max()
+    cutoff = pd.to_datetime(events.lead_id.map(latest))
+    return cutoff.isna() | (pd.to_datetime(events.occurred_at) >= cutoff)
+
+
 def ledger(events: pd.DataFrame, attributes: pd.DataFrame, score_date: dt.date, seeds: Path = SEEDS) -> pd.DataFrame:
-    """One row per (model_id, lead_id, rule_id) that fired, with component, points and disqualifier flag."""
+    """One row per (model_id, lead_id, rule_id) that fired, with component, points and disqualifier flag.
+
+    `events` needs a boolean column `is_engaged` (see _engaged_since); `attributes` includes the
+    day-dependent ones."""
     rules = _seed("scoring_rules", seeds)
     rules = rules[rules.is_active.str.lower() == "true"]
     ref = _seed("reference_lists", seeds)
@@ -73,6 +96,8 @@ def ledger(events: pd.DataFrame, attributes: pd.DataFrame, score_date: dt.date, 
         points = float(rule.points)
         if rule.rule_type == "event":
             ev = events[events.event_type == rule.event_type]
+            if rule.component == "behavioral":
+                ev = ev[ev.is_engaged]
             field = ev[rule.match_field] if rule.match_field else pd.Series(None, index=ev.index, dtype=object)
             if rule.match_field == "campaign_id":
                 field = field.str.lower()
@@ -122,11 +147,15 @@ def _band(values: pd.Series, bands: pd.DataFrame, label: str, threshold: str) ->
     return result
 
 
-def scores(lead_ids: pd.Series, events: pd.DataFrame, attributes: pd.DataFrame, score_date: dt.date,
-           seeds: Path = SEEDS) -> pd.DataFrame:
-    """One row per lead and active model: subscores, total, grade, tier and status, like lead_scores."""
+def scores(leads: pd.DataFrame, events: pd.DataFrame, attributes: pd.DataFrame, resets: pd.DataFrame,
+           score_date: dt.date, seeds: Path = SEEDS) -> pd.DataFrame:
+    """One row per lead (lead_id, created_at) and active model: subscores, total, grade, tier and
+    threshold_status, like lead_scores; score_status is threshold_status unless disqualified."""
     models = _seed("scoring_models", seeds)
     models = models[models.is_active.str.lower() == "true"]
+    lead_ids = leads.lead_id
+    events = events.assign(is_engaged=_engaged_since(events, resets))
+    attributes = pd.concat([attributes, _inactivity(leads, events, score_date)], ignore_index=True)
     led = ledger(events, attributes, score_date, seeds)
     sums = led.pivot_table(index=["model_id", "lead_id"], columns="component", values="points", aggfunc="sum")
     disq = led.groupby(["model_id", "lead_id"]).is_disqualifier.any()
@@ -155,6 +184,7 @@ def scores(lead_ids: pd.Series, events: pd.DataFrame, attributes: pd.DataFrame, 
         for band in bands.itertuples(index=False):
             grade_ok = frame.fit_grade <= band.min_fit_grade if band.min_fit_grade else True
             status = status.mask((frame.total_score >= band.t) & grade_ok, band.score_status)
+        frame["threshold_status"] = status
         frame["score_status"] = status.where(~frame.is_disqualified, "disqualified")
         out.append(frame)
     return pd.concat(out, ignore_index=True)

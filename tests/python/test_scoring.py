@@ -48,18 +48,20 @@ def test_scores_equal_an_independent_pandas_computation(built_warehouse: Path) -
     with duckdb.connect(str(built_warehouse), read_only=True) as con:
         events = con.execute("select * from intermediate.int_lead_events").df()
         attributes = con.execute("select * from intermediate.int_lead_attributes").df()
-        leads = con.execute("select lead_id from intermediate.int_leads_enriched").df().lead_id
+        resets = con.execute("select * from intermediate.int_lead_engagement_resets").df()
+        leads = con.execute("select lead_id, created_at from intermediate.int_leads_enriched").df()
         sql = con.execute("select * from marts.lead_scores").df()
-    expected = pandas_scorer.scores(leads, events, attributes, dt.date.fromisoformat(SCORE_DATE))
+    expected = pandas_scorer.scores(leads, events, attributes, resets, dt.date.fromisoformat(SCORE_DATE))
     columns = ["behavioral_points", "firmographic_points", "negative_points", "total_score",
-               "fit_grade", "engagement_tier", "score_status", "is_disqualified"]
+               "fit_grade", "engagement_tier", "threshold_status", "is_disqualified"]
     merged = sql.merge(expected, on=["model_id", "lead_id"], suffixes=("_sql", "_pandas"), validate="one_to_one")
     assert len(merged) == len(sql) == len(expected)
     for column in columns:
         differs = merged[merged[f"{column}_sql"].astype(str) != merged[f"{column}_pandas"].astype(str)]
         assert differs.empty, f"{column} differs for {len(differs)} leads, e.g.\n{differs.head()}"
-    # The scores are not trivially equal: both statuses and all grades occur.
+    # The scores are not trivially equal: every status and grade occurs, and resets changed some scores.
     assert set(sql.score_status) == {"nurture", "mql", "hot", "disqualified"}
+    assert ((sql.score_status == "disqualified") == sql.is_disqualified).all()
     assert set(sql.fit_grade) == {"A", "B", "C", "D"}
 
 

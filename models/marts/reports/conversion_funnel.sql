@@ -76,6 +76,7 @@ score_at_mql as (
     select
         lead_scores.model_id,
         lead_scores.lead_id,
+        lead_scores.score_date as as_of_date,
         lead_scores.total_score,
         lead_scores.fit_grade
     from lead_scores

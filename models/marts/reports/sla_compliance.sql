@@ -31,7 +31,7 @@ final as (
         weekly.score_status,
         weekly.entered_week,
         weekly.owner_id,
-        owners.owner_name,
+        owners.team as owner_team,
         weekly.leads,
         weekly.within_sla_leads,
         weekly.breached_leads,

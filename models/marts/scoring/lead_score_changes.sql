@@ -15,11 +15,11 @@ score_dates as (
 
 history as (
     select * from {{ ref('lead_score_history') }}
-    {%- if is_incremental() %}
-    where as_of_date between (select min(as_of_date) from score_dates) and (select max(as_of_date) from score_dates)
-    {%- else %}
-    where as_of_date <= (select max(as_of_date) from score_dates)
-    {%- endif %}
+    where
+        {% if is_incremental() -%}
+            as_of_date >= (select min(score_dates.as_of_date) from score_dates) and
+        {% endif -%}
+        as_of_date <= (select max(score_dates.as_of_date) from score_dates)
 ),
 
 ledger as (

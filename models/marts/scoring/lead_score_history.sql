@@ -43,25 +43,25 @@ floor_bands as (
 
 stored_anchor as (
     {%- if is_incremental() %}
-    -- The band each lead held on the anchor day, as stored by the previous run.
-    select
-        stored.model_id,
-        stored.lead_id,
-        stored.as_of_date,
-        score_thresholds.min_score as held_min_score
-    from {{ this }} as stored
-    left join score_thresholds
-        on stored.model_id = score_thresholds.model_id
-            and stored.banded_status = score_thresholds.score_status
-    where stored.as_of_date in (select as_of_date from daily_scores where is_anchor)
+        -- The band each lead held on the anchor day, as stored by the previous run.
+        select
+            stored.model_id,
+            stored.lead_id,
+            stored.as_of_date,
+            score_thresholds.min_score as held_min_score
+        from {{ this }} as stored
+        left join score_thresholds
+            on stored.model_id = score_thresholds.model_id
+                and stored.banded_status = score_thresholds.score_status
+        where stored.as_of_date in (select as_of_date from daily_scores where is_anchor)
     {%- else %}
-    select
-        model_id,
-        lead_id,
-        as_of_date,
-        cast(null as integer) as held_min_score
-    from daily_scores
-    where 1 = 0
+        select
+            model_id,
+            lead_id,
+            as_of_date,
+            cast(null as integer) as held_min_score
+        from daily_scores
+        where 1 = 0
     {%- endif %}
 ),
 
