@@ -117,7 +117,8 @@ def test_daily_runs_equal_a_full_refresh(daily: Path, full_refresh: Path, table:
 
 def test_the_compared_history_is_real(daily: Path) -> None:
     with duckdb.connect(str(daily), read_only=True) as con:
-        days = [d for (d,) in con.execute("select distinct as_of_date from marts.lead_score_history order by 1").fetchall()]
+        days = [d for (d,) in con.execute(
+            "select distinct as_of_date from marts.lead_score_history order by 1").fetchall()]
         changes, status_changes = con.execute(
             "select count(*), count(case when is_status_change then 1 end) from marts.lead_score_changes").fetchone()
         changed_days = con.execute("select count(distinct as_of_date) from marts.lead_score_changes").fetchone()[0]
