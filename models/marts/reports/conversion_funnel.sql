@@ -122,7 +122,7 @@ snapshot_days as (
 score_at_mql as (
     -- The one place that says which score a cohort is cut by: point in time, never today's score (a
     -- lead's score after it converted would leak the outcome into the cut). The daily history when it
-    -- has a day at or before the MQL, else the latest monthly snapshot before it, else none.
+    -- has a day at or before the MQL day, else the latest monthly snapshot at or before it, else none.
     select
         mql_days.model_id,
         mql_days.lead_id,
