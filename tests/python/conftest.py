@@ -53,9 +53,9 @@ def copy_project(destination: Path) -> Path:
     return destination
 
 
-def generate(duckdb_path: Path, workdir: Path, leads: int = LEADS) -> None:
+def generate(duckdb_path: Path, workdir: Path, leads: int = LEADS, end_date: str = SCORE_DATE) -> None:
     done = run([str(BIN / "leadscore"), "generate", "--leads", str(leads), "--seed", "42",
-                "--end-date", SCORE_DATE], duckdb_path, workdir)
+                "--end-date", end_date], duckdb_path, workdir)
     assert done.returncode == 0, done.stderr[-3000:]
 
 

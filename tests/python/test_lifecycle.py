@@ -29,7 +29,11 @@ def tables(built_warehouse: Path) -> dict[str, pd.DataFrame]:
         "opportunities": "select * from staging.stg_crm__opportunities",
         "activities": "select * from staging.stg_crm__sales_activities",
         "scores": "select model_id, lead_id, total_score, fit_grade, score_status from marts.lead_scores",
+        "history": "select as_of_date, model_id, lead_id, total_score, fit_grade from marts.lead_score_history",
+        "snapshots": "select snapshot_date as as_of_date, model_id, lead_id, total_score, fit_grade "
+                     "from marts.lead_score_snapshots",
         "thresholds": "select * from seeds.score_thresholds",
+        "crossings": "select * from marts.lead_threshold_crossings",
         "quarantined": "select * from marts.quarantined_rows",
         "transitions": "select * from marts.lead_lifecycle_transitions",
         "lifecycle": "select * from marts.lead_lifecycle",
@@ -112,6 +116,25 @@ def _score_band(scores: pd.DataFrame, thresholds: pd.DataFrame) -> pd.Series:
     return bands.groupby(["model_id", "lead_id"]).score_status.last().rename("score_band")
 
 
+def _score_at_mql(t: dict[str, pd.DataFrame], mql_at: pd.Series) -> pd.DataFrame:
+    """Per model and MQL lead: the latest history day at or before the MQL day, else the latest snapshot
+    at or before it, else nothing (grade and band unknown)."""
+    mql_day = mql_at.dt.normalize().rename("mql_day")
+    chosen = []
+    for source in ["history", "snapshot"]:
+        rows = t["history" if source == "history" else "snapshots"].join(mql_day, on="lead_id", how="inner")
+        rows = rows[pd.to_datetime(rows.as_of_date) <= rows.mql_day]
+        latest = rows.sort_values("as_of_date").groupby(["model_id", "lead_id"]).tail(1)
+        chosen.append(latest.assign(score_source=source, priority=len(chosen)))
+    every = pd.MultiIndex.from_product([t["scores"].model_id.unique(), mql_at.index], names=["model_id", "lead_id"])
+    scores = (pd.concat(chosen).sort_values("priority").groupby(["model_id", "lead_id"]).head(1)
+              .set_index(["model_id", "lead_id"]).reindex(every).reset_index())
+    scores["score_band"] = scores.join(_score_band(scores.dropna(subset="total_score"), t["thresholds"]),
+                                       on=["model_id", "lead_id"]).score_band
+    scores["score_source"] = scores.score_source.fillna("none")
+    return scores.fillna({"fit_grade": "unknown", "score_band": "unknown"})
+
+
 def test_funnel_equals_an_independent_pandas_computation(tables: dict[str, pd.DataFrame]) -> None:
     t = tables
     mql_at = _first_mql(t)
@@ -130,10 +153,9 @@ def test_funnel_equals_an_independent_pandas_computation(tables: dict[str, pd.Da
     per_lead["mql_cohort_month"] = per_lead.mql_at.dt.to_period("M").dt.start_time
     per_lead["lead_source"] = per_lead.index.map(t["leads"].set_index("lead_id").lead_source).fillna("unknown")
 
-    scores = t["scores"][t["scores"].lead_id.isin(per_lead.index)]
-    scores = scores.join(_score_band(scores, t["thresholds"]), on=["model_id", "lead_id"])
+    scores = _score_at_mql(t, mql_at)
     cohort = scores.join(per_lead, on="lead_id")
-    key = ["model_id", "mql_cohort_month", "lead_source", "fit_grade", "score_band"]
+    key = ["model_id", "mql_cohort_month", "lead_source", "fit_grade", "score_band", "score_source"]
     grouped = cohort.groupby(key)
     expected = grouped.size().rename("mql_leads").to_frame()
     for stage in STAGE_STATUSES:
@@ -161,25 +183,38 @@ def test_funnel_equals_an_independent_pandas_computation(tables: dict[str, pd.Da
     assert default.mql_leads.sum() > default.sql_leads.sum() > default.opportunity_leads.sum() > default.won_leads.sum() > 20
     busiest = default.sort_values(["mql_leads", "mql_cohort_month"]).iloc[-1]
     assert busiest.accepted_leads >= 5 and busiest.median_days_mql_to_accepted > 0
+    # Every source is used: MQLs inside the history, older ones cut by a snapshot, the oldest unknown.
+    by_source = default.groupby("score_source").mql_leads.sum()
+    assert (by_source[["history", "snapshot", "none"]] > 50).all(), by_source
+    unknown = default[default.score_source == "none"]
+    assert (unknown.fit_grade == "unknown").all() and (unknown.score_band == "unknown").all()
 
 
 def test_sla_share_equals_an_independent_pandas_computation(tables: dict[str, pd.DataFrame]) -> None:
     t = tables
-    entries = t["scores"].join(_first_mql(t), on="lead_id", how="inner")
-    entries["score_status"] = np.where(entries.score_status == "hot", "hot", "mql")
+    # MQL clock: every CRM handoff under every model. Hot clock: midnight after the day the history first
+    # shows the lead hot, unless that is the history's first day (hot since an unknown time).
+    models = pd.Series(t["scores"].model_id.unique(), name="model_id")
+    handoffs = _first_mql(t).rename("entered_at").rename_axis("lead_id").reset_index()
+    mql = handoffs.merge(models, how="cross").assign(score_status="mql")
+    hot = t["crossings"][(t["crossings"].score_status == "hot")
+                         & (t["crossings"].first_reached_date > t["history"].as_of_date.min())]
+    hot = hot.assign(entered_at=pd.to_datetime(hot.first_reached_date) + pd.Timedelta(days=1))
+    entries = pd.concat([mql, hot[["model_id", "lead_id", "score_status", "entered_at"]]], ignore_index=True)
     entries = entries.merge(t["thresholds"][["model_id", "score_status", "sla_hours"]], how="left")
     touches = _attributed(t["activities"], t["leads"])
     answered = entries.merge(touches[["lead", "occurred_at"]], left_on="lead_id", right_on="lead")
-    answered = answered[answered.occurred_at >= answered.mql_at]
-    first = answered.groupby(["model_id", "lead_id"]).occurred_at.min().rename("first_touch_at")
-    entries = entries.join(first, on=["model_id", "lead_id"])
-    due = entries.mql_at + pd.to_timedelta(entries.sla_hours, unit="h")
+    answered = answered[answered.occurred_at >= answered.entered_at]
+    key = ["model_id", "lead_id", "score_status"]
+    entries = entries.join(answered.groupby(key).occurred_at.min().rename("first_touch_at"), on=key)
+    due = entries.entered_at + pd.to_timedelta(entries.sla_hours, unit="h")
     cutoff = pd.Timestamp(SCORE_DATE) + pd.Timedelta(days=1)
     entries["outcome"] = np.select(
         [entries.sla_hours.isna(), entries.first_touch_at <= due, entries.first_touch_at.notna() | (due < cutoff)],
         ["no_sla", "within", "breached"], "pending")
-    entries["hours"] = (entries.first_touch_at - entries.mql_at).dt.total_seconds() / 3600
-    entries["entered_week"] = entries.mql_at.dt.normalize() - pd.to_timedelta(entries.mql_at.dt.day_of_week, unit="D")
+    entries["hours"] = (entries.first_touch_at - entries.entered_at).dt.total_seconds() / 3600
+    entries["entered_week"] = (entries.entered_at.dt.normalize()
+                               - pd.to_timedelta(entries.entered_at.dt.day_of_week, unit="D"))
     entries["owner_id"] = entries.lead_id.map(t["leads"].set_index("lead_id").owner_id)
 
     key = ["model_id", "score_status", "entered_week", "owner_id"]
@@ -200,8 +235,11 @@ def test_sla_share_equals_an_independent_pandas_computation(tables: dict[str, pd
         ours, theirs = got[column].astype(float), got[f"{column}_pandas"].astype(float)
         same = np.isclose(ours, theirs, rtol=0, atol=tolerance + 1e-9) | (ours.isna() & theirs.isna())
         assert same.all(), f"{column} differs:\n{got[~same][key + [column, column + '_pandas']].head()}"
-    # Every handoff is counted once per model, touched or not, and the hot SLA is the hard one.
+    # Every handoff is counted once per model, touched or not, hot leads timed by leadscore are counted
+    # beside them, and the hot SLA is the hard one.
     assert got.leads.sum() == len(entries) and (got.no_sla_leads == 0).all()
+    assert got[got.score_status == "mql"].leads.sum() == len(handoffs) * len(models)
+    assert got[(got.model_id == "default") & (got.score_status == "hot")].leads.sum() > 50
     hot, mql = (got[(got.model_id == "default") & (got.score_status == s)] for s in ("hot", "mql"))
     assert hot.within_sla_leads.sum() / hot.leads.sum() < mql.within_sla_leads.sum() / mql.leads.sum()
 

@@ -9,8 +9,9 @@ from pathlib import Path
 import duckdb
 from conftest import BIN, DbtRunner, run
 
-# Mart columns that may carry personal data, with the reason; the CRM sync is the only candidate.
+# Mart columns that may carry personal data, with the reason.
 # crm_record_id is the CRM's id for the record, not personal data, and is not tagged pii.
+# None so far: sla_compliance shows the rep's id and team, not the name.
 PII_ALLOWED_IN_MARTS: dict[tuple[str, str], str] = {}
 
 

@@ -1,6 +1,7 @@
--- MQL cohorts through the sales funnel: one row per scoring model, MQL month, lead source, fit grade
--- and score band. A stage counts when the lead reached it or a later one after its first MQL, so the
--- counts never grow down the funnel; money comes from the opportunities the lead opened after its MQL.
+-- MQL cohorts through the sales funnel: one row per scoring model, MQL month, lead source, fit grade,
+-- score band and the source of that score (the score as of the MQL day). A stage counts when the lead
+-- reached it or a later one after its first MQL, so the counts never grow down the funnel; money comes
+-- from the opportunities the lead opened after its MQL.
 with
 
 transitions as (
@@ -15,8 +16,17 @@ opportunities as (
     select * from {{ ref('stg_crm__opportunities') }}
 ),
 
-lead_scores as (
-    select * from {{ ref('lead_scores') }}
+scoring_models as (
+    select * from {{ ref('scoring_models') }}
+    where is_active
+),
+
+history as (
+    select * from {{ ref('lead_score_history') }}
+),
+
+snapshots as (
+    select * from {{ ref('lead_score_snapshots') }}
 ),
 
 score_thresholds as (
@@ -70,18 +80,76 @@ deals as (
     group by mqls.lead_id
 ),
 
-score_at_mql as (
-    -- The one place that says which score a cohort is cut by. For now the current score
-    -- (lead_scores); with lead_score_history, take each lead's row as of cast(mql_at as date).
+mql_days as (
+    -- Every MQL lead under every active model, with the day whose score it is cut by.
     select
-        lead_scores.model_id,
-        lead_scores.lead_id,
-        lead_scores.score_date as as_of_date,
-        lead_scores.total_score,
-        lead_scores.fit_grade
-    from lead_scores
-    inner join mqls
-        on lead_scores.lead_id = mqls.lead_id
+        scoring_models.model_id,
+        mqls.lead_id,
+        cast(mqls.mql_at as date) as mql_date
+    from mqls
+    cross join scoring_models
+),
+
+history_days as (
+    -- The latest day of the daily history at or before the MQL day (the MQL day itself once the
+    -- history covers it): the score as of the end of that day.
+    select
+        mql_days.model_id,
+        mql_days.lead_id,
+        max(history.as_of_date) as as_of_date
+    from mql_days
+    inner join history
+        on mql_days.model_id = history.model_id
+            and mql_days.lead_id = history.lead_id
+            and mql_days.mql_date >= history.as_of_date
+    group by mql_days.model_id, mql_days.lead_id
+),
+
+snapshot_days as (
+    -- The latest monthly snapshot at or before the MQL day, for MQLs older than the history.
+    select
+        mql_days.model_id,
+        mql_days.lead_id,
+        max(snapshots.snapshot_date) as as_of_date
+    from mql_days
+    inner join snapshots
+        on mql_days.model_id = snapshots.model_id
+            and mql_days.lead_id = snapshots.lead_id
+            and mql_days.mql_date >= snapshots.snapshot_date
+    group by mql_days.model_id, mql_days.lead_id
+),
+
+score_at_mql as (
+    -- The one place that says which score a cohort is cut by: point in time, never today's score (a
+    -- lead's score after it converted would leak the outcome into the cut). The daily history when it
+    -- has a day at or before the MQL day, else the latest monthly snapshot at or before it, else none.
+    select
+        mql_days.model_id,
+        mql_days.lead_id,
+        coalesce(history.as_of_date, snapshots.snapshot_date) as as_of_date,
+        case
+            when history.lead_id is not null then 'history'
+            when snapshots.lead_id is not null then 'snapshot'
+            else 'none'
+        end as score_source,
+        coalesce(history.total_score, snapshots.total_score) as total_score,
+        coalesce(history.fit_grade, snapshots.fit_grade) as fit_grade
+    from mql_days
+    left join history_days
+        on mql_days.model_id = history_days.model_id
+            and mql_days.lead_id = history_days.lead_id
+    left join history
+        on history_days.model_id = history.model_id
+            and history_days.lead_id = history.lead_id
+            and history_days.as_of_date = history.as_of_date
+    left join snapshot_days
+        on mql_days.model_id = snapshot_days.model_id
+            and mql_days.lead_id = snapshot_days.lead_id
+            and history_days.as_of_date is null
+    left join snapshots
+        on snapshot_days.model_id = snapshots.model_id
+            and snapshot_days.lead_id = snapshots.lead_id
+            and snapshot_days.as_of_date = snapshots.snapshot_date
 ),
 
 score_bands as (
@@ -95,8 +163,10 @@ cohort_leads as (
         stages_reached.lead_id,
         cast({{ dbt.date_trunc('month', 'stages_reached.mql_at') }} as date) as mql_cohort_month,
         coalesce(leads.lead_source, 'unknown') as lead_source,
-        score_bands.fit_grade,
-        score_bands.score_status as score_band,
+        score_bands.score_source,
+        -- A lead without a score at its MQL day is kept, as unknown (the band macro gives it the floor).
+        coalesce(score_bands.fit_grade, 'unknown') as fit_grade,
+        case when score_bands.score_source = 'none' then 'unknown' else score_bands.score_status end as score_band,
         stages_reached.accepted_at,
         stages_reached.sql_at,
         stages_reached.opportunity_at,
@@ -127,6 +197,7 @@ cohorts as (
         lead_source,
         fit_grade,
         score_band,
+        score_source,
         count(*) as mql_leads,
         count(accepted_at) as accepted_leads,
         count(sql_at) as sql_leads,
@@ -139,7 +210,7 @@ cohorts as (
         sum(pipeline_amount) as pipeline_amount,
         sum(won_amount) as won_amount
     from cohort_leads
-    group by model_id, mql_cohort_month, lead_source, fit_grade, score_band
+    group by model_id, mql_cohort_month, lead_source, fit_grade, score_band, score_source
 ),
 
 final as (
@@ -149,6 +220,7 @@ final as (
         lead_source,
         fit_grade,
         score_band,
+        score_source,
         mql_leads,
         accepted_leads,
         sql_leads,

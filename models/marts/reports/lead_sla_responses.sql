@@ -13,8 +13,17 @@ sales_activities as (
     select * from {{ ref('stg_crm__sales_activities') }}
 ),
 
-lead_scores as (
-    select * from {{ ref('lead_scores') }}
+scoring_models as (
+    select * from {{ ref('scoring_models') }}
+    where is_active
+),
+
+crossings as (
+    select * from {{ ref('lead_threshold_crossings') }}
+),
+
+history as (
+    select * from {{ ref('lead_score_history') }}
 ),
 
 score_thresholds as (
@@ -30,19 +39,36 @@ handoffs as (
     group by lead_id
 ),
 
+history_start as (
+    select min(as_of_date) as first_history_date
+    from history
+),
+
 status_entries as (
-    -- The one place that says when the SLA clock starts and which status's SLA applies. For now: at
-    -- the CRM's first mql change, with the hot SLA when the current score is hot and the MQL SLA for
-    -- every other handoff. With lead_threshold_crossings: its (model_id, lead_id, score_status) rows
-    -- for mql and hot, entered when first reached.
+    -- The one place that says when each SLA clock starts.
+    -- mql: at the CRM handoff (the lead's first mql change), under every active model: sales is handed
+    -- the lead by the CRM, so that is when it owes the MQL SLA.
     select
-        lead_scores.model_id,
+        scoring_models.model_id,
         handoffs.lead_id,
-        case when lead_scores.score_status = 'hot' then 'hot' else 'mql' end as score_status,
+        'mql' as score_status,
         handoffs.handed_over_at as entered_at
     from handoffs
-    inner join lead_scores
-        on handoffs.lead_id = lead_scores.lead_id
+    cross join scoring_models
+    union all
+    -- hot: at the end of the day leadscore's history first shows the lead hot (the daily run publishes
+    -- a day once it has closed). A crossing on the history's first day is left out: the lead may have
+    -- been hot long before, so its clock cannot be timed.
+    select
+        crossings.model_id,
+        crossings.lead_id,
+        crossings.score_status,
+        cast({{ dbt.dateadd('day', 1, 'crossings.first_reached_date') }} as timestamp) as entered_at
+    from crossings
+    cross join history_start
+    where
+        crossings.score_status = 'hot'
+        and crossings.first_reached_date > history_start.first_history_date
 ),
 
 touches as (
