@@ -10,12 +10,7 @@
 {%- set score_day = score_date_value() -%}
 {%- set one_day = modules.datetime.timedelta(days=1) -%}
 {%- set first_day = score_day - modules.datetime.timedelta(days=var('history_initial_days') - 1) -%}
-{%- set month_starts = [] -%}
-{%- set walk = namespace(month=score_day.replace(day=1)) -%}
-{%- for _ in range(var('calibration_months')) -%}
-    {%- do month_starts.append(walk.month) -%}
-    {%- set walk.month = (walk.month - one_day).replace(day=1) -%}
-{%- endfor -%}
+{%- set month_starts = calibration_snapshot_dates() -%}
 {%- set snapshot_days = month_starts -%}
 {%- if var('history_start', none) -%}
     {%- set first_day = modules.datetime.datetime.strptime(var('history_start') | string, '%Y-%m-%d').date() -%}

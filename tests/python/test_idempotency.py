@@ -137,10 +137,6 @@ def test_snapshots_on_the_full_refresh_days_are_equal(daily: Path, full_refresh:
     assert not only_daily and not only_full, (only_daily[:3], only_full[:3])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "lead_score_snapshots keeps month starts that slid out of the calibration_months window: the daily runs "
-    "still hold 2025-11-01, a full refresh as of 2026-11-02 does not (and conversion_funnel cuts the "
-    "2025-11 cohort by it only in the daily warehouse)"))
 def test_snapshots_equal_a_full_refresh(daily: Path, full_refresh: Path) -> None:
     only_daily, only_full = differing_rows(daily, full_refresh, "lead_score_snapshots")
     assert not only_daily and not only_full, {row[0] for row in only_daily + only_full}

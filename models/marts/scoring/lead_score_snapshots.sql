@@ -3,10 +3,12 @@
     incremental_strategy='delete+insert',
     unique_key='snapshot_date',
     on_schema_change='fail',
+    post_hook="delete from {{ this }} where snapshot_date < cast('{{ calibration_snapshot_dates() | min }}' as date)",
 ) }}
 -- One row per lead, active scoring model and calibration snapshot day (the first day of each of the
 -- last calibration_months months): the score as of that day, computed by the same rules from what was
 -- visible then. Each snapshot day is scored once; a full refresh rescores them all (after a rule change).
+-- Month starts that fall out of the window are deleted, so daily runs hold what a full refresh builds.
 -- Status is the thresholds' status that day (no hysteresis: snapshots are a month apart).
 with
 
