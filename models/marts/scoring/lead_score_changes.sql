@@ -50,31 +50,38 @@ changed as (
         )
 ),
 
-signed_points as (
-    -- The day's ledger counts up, the previous day's ledger counts down.
+compared_days as (
+    -- Each change reads two days of the ledger: the day's counts up, the previous day's counts down.
     select
-        changed.model_id,
-        changed.lead_id,
-        changed.as_of_date,
-        ledger.rule_id,
-        ledger.points
+        model_id,
+        lead_id,
+        as_of_date,
+        as_of_date as ledger_date,
+        1 as direction
     from changed
-    inner join ledger
-        on changed.model_id = ledger.model_id
-            and changed.lead_id = ledger.lead_id
-            and changed.as_of_date = ledger.as_of_date
     union all
     select
-        changed.model_id,
-        changed.lead_id,
-        changed.as_of_date,
-        ledger.rule_id,
-        -ledger.points as points
+        model_id,
+        lead_id,
+        as_of_date,
+        previous_as_of_date as ledger_date,
+        -1 as direction
     from changed
+    where previous_as_of_date is not null
+),
+
+signed_points as (
+    select
+        compared_days.model_id,
+        compared_days.lead_id,
+        compared_days.as_of_date,
+        ledger.rule_id,
+        compared_days.direction * ledger.points as points
+    from compared_days
     inner join ledger
-        on changed.model_id = ledger.model_id
-            and changed.lead_id = ledger.lead_id
-            and changed.previous_as_of_date = ledger.as_of_date
+        on compared_days.model_id = ledger.model_id
+            and compared_days.lead_id = ledger.lead_id
+            and compared_days.ledger_date = ledger.as_of_date
 ),
 
 rule_moves as (
