@@ -51,7 +51,8 @@ def run_builds(commands: list[list[str]], project_dir: Path) -> None:
 
 
 def print_backtest(con: Any, baseline: str, candidate: str, console: Console | None = None) -> None:
-    """The comparison the marts hold: overall measures, month by month, and today's status changes."""
+    """The comparison the marts hold: overall measures, month by month, and today's status changes. The model
+    ids go into queries: pass identifiers only (the CLI checks them)."""
     console = console or Console(width=None if Console().is_terminal else 160)
     _, built = fetch(con, f"select distinct baseline_model_id, candidate_model_id from {MARTS}.model_backtest")
     if built and built != [(baseline, candidate)]:

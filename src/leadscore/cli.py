@@ -74,7 +74,8 @@ def load(source_dir: Path, target: str) -> None:
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="How many hot leads to list.")
 @target_option
 def summary(model_id: str, top: int, target: str) -> None:
-    """Print leads per status, the hottest leads, one lead's score taken apart into its ledger, and the MQL funnel."""
+    """Print leads per status, the hottest leads, one lead's score taken apart into its ledger, the MQL funnel
+    and the calibration (conversion by score decile, AUC)."""
     from leadscore.summary import print_summary
     from leadscore.warehouse import connect
 

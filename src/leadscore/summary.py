@@ -1,5 +1,6 @@
 """The readable summary `make demo` ends with: status counts, the hottest leads, one lead's
-score taken apart into its ledger rows so a reader can add the points up by hand, and the MQL funnel."""
+score taken apart into its ledger rows so a reader can add the points up by hand, the MQL funnel, and
+the calibration of the score against later conversion."""
 
 from __future__ import annotations
 
