@@ -58,3 +58,13 @@ test-postgres: install
 	t2=$$(date +%s); \
 	$(BIN)/pytest -m postgres tests/python/test_postgres_grants.py; \
 	echo "test-postgres: generate $$((t1 - t0)) s, dbt build $$((t2 - t1)) s"
+
+# A candidate scoring model against the live one on the demo warehouse (after make demo): rescores the
+# monthly snapshots with the seeds as they are now and prints the comparison. Add the candidate to
+# seeds/scoring_models.csv (and its rules, thresholds, grades and tiers) first, then:
+#   make backtest CANDIDATE=candidate
+BASELINE ?= default
+CANDIDATE ?= enterprise
+.PHONY: backtest
+backtest: install
+	LEADSCORE_DUCKDB_PATH=$(DEMO_DB) $(BIN)/leadscore backtest --baseline $(BASELINE) --candidate $(CANDIDATE)

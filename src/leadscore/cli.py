@@ -74,12 +74,44 @@ def load(source_dir: Path, target: str) -> None:
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="How many hot leads to list.")
 @target_option
 def summary(model_id: str, top: int, target: str) -> None:
-    """Print leads per status, the hottest leads, one lead's score taken apart into its ledger, and the MQL funnel."""
+    """Print leads per status, the hottest leads, one lead's score taken apart into its ledger, the MQL funnel
+    and the calibration (conversion by score decile, AUC)."""
     from leadscore.summary import print_summary
     from leadscore.warehouse import connect
 
     with connect(target) as con:
         print_summary(con, model_id=model_id, top=top)
+
+
+@main.command()
+@click.option("--baseline", default="default", show_default=True,
+              callback=lambda _ctx, _param, value: _identifier(value), help="The scoring model in use.")
+@click.option("--candidate", default="enterprise", show_default=True,
+              callback=lambda _ctx, _param, value: _identifier(value),
+              help="The model to compare (add it to seeds/scoring_models.csv and its rules to seeds/scoring_rules.csv).")
+@click.option(
+    "--score-date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+    help="As-of date of the build (default: today, UTC); use the one the warehouse is built for.",
+)
+@click.option("--project-dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="The dbt project (with dbt_project.yml and profiles.yml).")
+@click.option("--no-build", is_flag=True, help="Only print the comparison the warehouse already holds.")
+@target_option
+def backtest(baseline: str, candidate: str, score_date: dt.datetime | None, project_dir: Path, no_build: bool,
+             target: str) -> None:
+    """Rescore the monthly snapshots with the current matrix and compare two scoring models: AUC, MQLs per
+    month, conversions captured, and the leads whose status would change today."""
+    from leadscore.backtest import BacktestError, dbt_builds, print_backtest, run_builds
+    from leadscore.warehouse import connect
+
+    try:
+        if not no_build:
+            day = score_date.date() if score_date else None
+            run_builds(dbt_builds(baseline, candidate, day, target), project_dir.resolve())
+        with connect(target) as con:
+            print_backtest(con, baseline, candidate)
+    except BacktestError as err:
+        raise click.ClickException(str(err)) from err
 
 
 @main.command()

@@ -1,5 +1,6 @@
 """The readable summary `make demo` ends with: status counts, the hottest leads, one lead's
-score taken apart into its ledger rows so a reader can add the points up by hand, and the MQL funnel."""
+score taken apart into its ledger rows so a reader can add the points up by hand, the MQL funnel, and
+the calibration of the score against later conversion."""
 
 from __future__ import annotations
 
@@ -68,6 +69,7 @@ def print_summary(con: Any, model_id: str = "default", top: int = 10, console: C
     """)
     console.print(_table("Rows in = quarantined + staged (marts.quarantined_rows says why)", columns, rows))
     print_funnel(con, console, model_id)
+    print_calibration(con, console, model_id)
 
 
 def print_funnel(con: Any, console: Console, model_id: str, cohorts: int = 6) -> None:
@@ -87,3 +89,28 @@ def print_funnel(con: Any, console: Console, model_id: str, cohorts: int = 6) ->
     money = {columns.index("pipeline"), columns.index("won_amount")}
     shown = [tuple(f"{v:,.0f}" if i in money else v for i, v in enumerate(row)) for row in reversed(rows)]
     console.print(_table(f"MQL funnel, last {cohorts} cohorts ({model_id} model, all sources)", columns, shown))
+
+
+def print_calibration(con: Any, console: Console, model_id: str) -> None:
+    """Conversion within the follow-up window by score decile of the monthly snapshots, and the model's AUC."""
+    _, aucs = fetch(con, f"""
+        select auc, lead_snapshots, conversions, snapshots, window_days
+        from {MARTS}.model_auc where model_id = '{model_id}'
+    """)
+    columns, rows = fetch(con, f"""
+        select bucket as decile, min_score, max_score, lead_snapshots, conversions,
+               round(100 * conversion_rate, 1) as conversion_pct, lift
+        from {MARTS}.score_calibration
+        where model_id = '{model_id}' and breakdown = 'score_decile'
+        order by bucket_order desc
+    """)
+    if not aucs:
+        console.print(f"No calibration for the {model_id} model yet: no snapshot's follow-up window has ended.")
+        return
+    auc, lead_snapshots, conversions, snapshots, window_days = aucs[0]
+    console.print(_table(
+        f"Calibration ({model_id} model): conversion to SQL within {window_days} days of {snapshots} monthly "
+        f"snapshots, by score decile (10 = highest); AUC {auc} over {lead_snapshots} at-risk lead-snapshots, "
+        f"{conversions} converted",
+        columns, rows,
+    ))

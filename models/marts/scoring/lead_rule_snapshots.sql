@@ -1,0 +1,36 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='snapshot_date',
+    on_schema_change='fail',
+) }}
+-- One row per calibration snapshot day, scoring model, lead and rule that fired that day: the ledger
+-- rows behind lead_score_snapshots, so rule_effectiveness can ask which rules fired before a lead
+-- converted. Built like lead_score_snapshots: each snapshot day once, all of them on a full refresh.
+with
+
+contributions as (
+    select * from {{ ref('int_lead_rule_contributions') }}
+),
+
+score_dates as (
+    select * from {{ ref('int_score_dates') }}
+    where is_snapshot_day
+),
+
+final as (
+    select
+        contributions.as_of_date as snapshot_date,
+        contributions.model_id,
+        contributions.lead_id,
+        contributions.rule_id,
+        contributions.component,
+        cast(contributions.occurrences as integer) as occurrences,
+        cast(contributions.points as {{ type_double() }}) as points,
+        contributions.is_disqualifier
+    from contributions
+    inner join score_dates
+        on contributions.as_of_date = score_dates.as_of_date
+)
+
+select * from final
