@@ -3,10 +3,12 @@
     incremental_strategy='delete+insert',
     unique_key='snapshot_date',
     on_schema_change='fail',
+    post_hook="delete from {{ this }} where snapshot_date < cast('{{ calibration_snapshot_dates() | min }}' as date)",
 ) }}
 -- One row per calibration snapshot day, scoring model, lead and rule that fired that day: the ledger
 -- rows behind lead_score_snapshots, so rule_effectiveness can ask which rules fired before a lead
--- converted. Built like lead_score_snapshots: each snapshot day once, all of them on a full refresh.
+-- converted. Built like lead_score_snapshots: each snapshot day once, all of them on a full refresh,
+-- month starts out of the window deleted.
 with
 
 contributions as (
