@@ -67,8 +67,8 @@ NOT_ACTIVITY = ("email_sent", "email_bounce")
 
 def _inactivity(leads: pd.DataFrame, events: pd.DataFrame, score_date: dt.date) -> pd.DataFrame:
     """days_since_last_activity as attribute rows: from the last thing the lead did, else its creation."""
-    last = events[~events.event_type.isin(NOT_ACTIVITY)].groupby("lead_id").occurred_date.max()
-    since = pd.to_datetime(leads.lead_id.map(last).fillna(pd.to_datetime(leads.created_at).dt.date))
+    last = pd.to_datetime(events[~events.event_type.isin(NOT_ACTIVITY)].groupby("lead_id").occurred_date.max())
+    since = leads.lead_id.map(last).fillna(pd.to_datetime(leads.created_at).dt.normalize())
     days = (pd.Timestamp(score_date) - since).dt.days.astype(float)
     return pd.DataFrame({"lead_id": leads.lead_id, "attribute": "days_since_last_activity",
                          "value_text": days.astype(int).astype(str), "value_number": days})
