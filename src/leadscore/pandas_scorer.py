@@ -134,8 +134,9 @@ def ledger(events: pd.DataFrame, attributes: pd.DataFrame, score_date: dt.date, 
 
 
 def _round(values: np.ndarray) -> np.ndarray:
-    """Half away from zero, as SQL round() does (numpy rounds half to even)."""
-    return (np.sign(values) * np.floor(np.abs(values) + 0.5)).astype(int)
+    """Half away from zero, as the round_number macro does (numpy rounds half to even), with the same
+    1e-9 nudge so that 42.4999... (a binary 42.5) rounds to 43."""
+    return (np.sign(values) * np.floor(np.abs(values) + 0.5 + 1e-9)).astype(int)
 
 
 def _band(values: pd.Series, bands: pd.DataFrame, label: str, threshold: str) -> pd.Series:
