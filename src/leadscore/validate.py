@@ -6,7 +6,7 @@ Two layers:
   nothing after the score date; and a volume check that catches a broken events sync. Each row check
   names the quarantine reason staging gives the rows it catches, so on sample data (dirty on purpose)
   raw failures are expected: they are what marts.quarantined_rows will list.
-- marts: what lead_scores, quarantined_rows and reconciliation promise their readers. A correct
+- marts: what lead_scores, lead_score_history, quarantined_rows and reconciliation promise their readers. A correct
   build passes.
 
 GX validates pandas frames read with leadscore.warehouse, not the warehouse itself: its SQL datasource
@@ -253,22 +253,25 @@ def marts_frames(con: Any) -> list[Frame]:
         "engagement_tier": [1, 2, 3, 4],
         "score_status": ["nurture", "mql", "hot", "disqualified"],
     }
-    lead_scores = [
-        gxe.ExpectCompoundColumnsToBeUnique(
-            column_list=["lead_id", "model_id"], meta=_note("one row per lead and model")),
-        *(gxe.ExpectColumnValuesToNotBeNull(column=c) for c in ("lead_id", "total_score", *enumerations)),
-        *(gxe.ExpectColumnValuesToBeInSet(column=c, value_set=values) for c, values in enumerations.items()),
-        *(
-            gxe.ExpectColumnValuesToBeBetween(
-                column="total_score", min_value=int(m.negative_floor),
-                max_value=int(m.behavioral_cap + m.firmographic_cap),
-                row_condition=gxe.row_conditions.Column("model_id") == m.model_id,
-                meta=_note(f"model {m.model_id}: from negative_floor to behavioral_cap + firmographic_cap "
-                           "(seeds/scoring_models.csv)"),
-            )
-            for m in models.itertuples()
-        ),
-    ]
+    def scores(keys: list[str], grain: str) -> list[Expectation]:
+        return [
+            gxe.ExpectCompoundColumnsToBeUnique(column_list=keys, meta=_note(f"one row per {grain}")),
+            *(gxe.ExpectColumnValuesToNotBeNull(column=c) for c in dict.fromkeys([*keys, "total_score", *enumerations])),
+            *(gxe.ExpectColumnValuesToBeInSet(column=c, value_set=values) for c, values in enumerations.items()),
+            *(
+                gxe.ExpectColumnValuesToBeBetween(
+                    column="total_score", min_value=int(m.negative_floor),
+                    max_value=int(m.behavioral_cap + m.firmographic_cap),
+                    row_condition=gxe.row_conditions.Column("model_id") == m.model_id,
+                    meta=_note(f"model {m.model_id}: from negative_floor to behavioral_cap + firmographic_cap "
+                               "(seeds/scoring_models.csv)"),
+                )
+                for m in models.itertuples()
+            ),
+        ]
+
+    lead_scores = scores(["lead_id", "model_id"], "lead and model")
+    lead_score_history = scores(["as_of_date", "lead_id", "model_id"], "day, lead and model")
     quarantined_rows = [
         gxe.ExpectColumnValuesToNotBeNull(
             column="quarantine_reason", meta=_note("nothing is set aside without a reason")),
@@ -281,7 +284,8 @@ def marts_frames(con: Any) -> list[Frame]:
     return [
         Frame(f"marts.{name}", _read(con, f"{MARTS_SCHEMA}.{name}", _columns(expectations)), expectations)
         for name, expectations in (
-            ("lead_scores", lead_scores), ("quarantined_rows", quarantined_rows), ("reconciliation", reconciliation))
+            ("lead_scores", lead_scores), ("lead_score_history", lead_score_history),
+            ("quarantined_rows", quarantined_rows), ("reconciliation", reconciliation))
     ]
 
 

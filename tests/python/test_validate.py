@@ -60,9 +60,11 @@ def test_marts_suite_passes_on_a_correct_build(built_warehouse: Path) -> None:
     report = report_for(built_warehouse, ["marts"])
     assert report.failures == []
     assert report.success
-    # 1 key + 6 not-null + 4 value sets + 2 models' score bounds; 1 on quarantined_rows; 2 on reconciliation
-    assert report.checks("marts") == (16, 0)
-    assert set(report.results) == {"marts.lead_scores", "marts.quarantined_rows", "marts.reconciliation"}
+    # lead_scores: 1 key + 6 not-null + 4 value sets + 2 models' score bounds; lead_score_history the same with
+    # as_of_date in the key (7 not-null); 1 on quarantined_rows; 2 on reconciliation
+    assert report.checks("marts") == (30, 0)
+    assert set(report.results) == {"marts.lead_scores", "marts.lead_score_history", "marts.quarantined_rows",
+                                   "marts.reconciliation"}
 
 
 def test_broken_marts_fail_on_exactly_what_was_broken(built_warehouse: Path, tmp_path: Path) -> None:
@@ -77,6 +79,8 @@ def test_broken_marts_fail_on_exactly_what_was_broken(built_warehouse: Path, tmp
         con.execute("update marts.lead_scores set fit_grade = 'E' where model_id = 'default' and lead_id in "
                     "(select lead_id from marts.lead_scores where model_id = 'default' order by lead_id limit 3)")
         con.execute("update marts.reconciliation set is_reconciled = false where source_table = 'events'")
+        con.execute("insert into marts.lead_score_history select * from marts.lead_score_history "
+                    f"where lead_id = '{first}' and model_id = 'enterprise' order by as_of_date desc limit 1")
 
     report = report_for(path, ["marts"])
     assert not report.success
@@ -85,6 +89,7 @@ def test_broken_marts_fail_on_exactly_what_was_broken(built_warehouse: Path, tmp
         ("marts.lead_scores", "total_score", "expect_column_values_to_be_between"): 1,
         ("marts.lead_scores", "fit_grade", "expect_column_values_to_be_in_set"): 3,
         ("marts.reconciliation", "is_reconciled", "expect_column_values_to_be_in_set"): 1,
+        ("marts.lead_score_history", "as_of_date, lead_id, model_id", "expect_compound_columns_to_be_unique"): 2,
     }
     bounds = next(f for f in report.failures if f.column == "total_score")
     # enterprise: negative_floor -200 to 120 + 120 (seeds/scoring_models.csv); 241 is one over
@@ -193,13 +198,13 @@ def test_cli_exits_0_when_clean_and_1_on_failures_and_writes_json_and_html(built
     assert "All checks passed" in clean.output
     results = json.loads((tmp_path / "marts/results.json").read_text())
     assert results["success"] is True and set(results["suites"]) == {
-        "marts.lead_scores", "marts.quarantined_rows", "marts.reconciliation"}
+        "marts.lead_scores", "marts.lead_score_history", "marts.quarantined_rows", "marts.reconciliation"}
     assert "leadscore validation passed" in (tmp_path / "marts/summary.html").read_text()
 
     dirty = runner.invoke(main, ["validate", "--layer", "all", "--score-date", SCORE_DATE,
                                  "--output-dir", str(tmp_path / "all")], env=env)
     assert dirty.exit_code == 1, dirty.output
-    assert "raw: 43 checks, 6 failed" in dirty.output and "marts: 16 checks, 0 failed" in dirty.output
+    assert "raw: 43 checks, 6 failed" in dirty.output and "marts: 30 checks, 0 failed" in dirty.output
     assert "malformed_email" in dirty.output and "quarantines" in dirty.output
     results = json.loads((tmp_path / "all/results.json").read_text())
     assert results["success"] is False and results["score_date"] == SCORE_DATE
