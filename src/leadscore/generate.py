@@ -1286,7 +1286,7 @@ def _chunk(rng: np.random.Generator, n: int, offsets: _Offsets, world: _World) -
     return tables, new
 
 
-def _progress(enabled: bool, total: int):  # noqa: ANN202 - rich is imported lazily
+def _progress(enabled: bool, total: int):
     if not enabled:
         return contextlib.nullcontext(None)
     from rich.progress import (

@@ -146,7 +146,7 @@ def _read(con: Any, relation: str, columns: list[str], expressions: dict[str, st
     select = ", ".join(f"{expressions.get(c, c)} as {c}" for c in columns)
     try:
         names, rows = fetch(con, f"select {select} from {relation}")
-    except Exception as err:  # noqa: BLE001 - each driver raises its own type; the message says what is missing
+    except Exception as err:
         raise ValidationError(
             f"cannot read {', '.join(columns)} from {relation}: {str(err).splitlines()[0]} (raw tables come from "
             "`leadscore generate` or `leadscore load`, seeds and marts from `dbt build`)"
@@ -210,7 +210,7 @@ def daily_event_counts(con: Any, score_date: dt.date, days: int = VOLUME_WINDOW_
     the score date itself; a day without events is a 0, not a gap."""
     first = score_date - dt.timedelta(days=days)
     cutoff = score_date + dt.timedelta(days=1)
-    names, rows = fetch(con, f"""
+    _, rows = fetch(con, f"""
         select cast(occurred_at as date) as event_date, count(*) as event_count
         from {RAW_SCHEMA}.events
         where occurred_at >= cast('{first.isoformat()} 00:00:00' as timestamp)

@@ -198,7 +198,7 @@ def test_very_long_strings_are_kept_whole_and_scored(dirty: Callable[[str], list
         (len(LONG_ACCOUNT_NAME.strip()),)]
     assert dirty("select length(user_agent) from staging.stg_activity__events where event_id = 'e_long_user_agent'") == [
         (len(LONG_USER_AGENT),)]
-    [(status, reasons)] = dirty("""
+    [(_, reasons)] = dirty("""
         select score_status, top_reason_1 || ' / ' || top_reason_2 from marts.lead_scores
         where model_id = 'default' and lead_id = 'L_long'
     """)
