@@ -90,66 +90,65 @@ mql_days as (
     cross join scoring_models
 ),
 
-history_days as (
-    -- The latest day of the daily history at or before the MQL day (the MQL day itself once the
-    -- history covers it): the score as of the end of that day.
+scored_days as (
+    -- Every day a lead has a score: the daily history, and the monthly snapshots for older days.
     select
-        mql_days.model_id,
-        mql_days.lead_id,
-        max(history.as_of_date) as as_of_date
-    from mql_days
-    inner join history
-        on mql_days.model_id = history.model_id
-            and mql_days.lead_id = history.lead_id
-            and mql_days.mql_date >= history.as_of_date
-    group by mql_days.model_id, mql_days.lead_id
+        model_id,
+        lead_id,
+        as_of_date,
+        total_score,
+        fit_grade,
+        'history' as score_source,
+        1 as source_preference
+    from history
+    union all
+    select
+        model_id,
+        lead_id,
+        snapshot_date as as_of_date,
+        total_score,
+        fit_grade,
+        'snapshot' as score_source,
+        2 as source_preference
+    from snapshots
 ),
 
-snapshot_days as (
-    -- The latest monthly snapshot at or before the MQL day, for MQLs older than the history.
+latest_scores as (
+    -- The latest scored day at or before the MQL day (the history on a tie): the score as of its end.
     select
         mql_days.model_id,
         mql_days.lead_id,
-        max(snapshots.snapshot_date) as as_of_date
+        scored_days.as_of_date,
+        scored_days.total_score,
+        scored_days.fit_grade,
+        scored_days.score_source,
+        row_number() over (
+            partition by mql_days.model_id, mql_days.lead_id
+            order by scored_days.as_of_date desc, scored_days.source_preference asc
+        ) as score_rank
     from mql_days
-    inner join snapshots
-        on mql_days.model_id = snapshots.model_id
-            and mql_days.lead_id = snapshots.lead_id
-            and mql_days.mql_date >= snapshots.snapshot_date
-    group by mql_days.model_id, mql_days.lead_id
+    inner join scored_days
+        on mql_days.model_id = scored_days.model_id
+            and mql_days.lead_id = scored_days.lead_id
+            and mql_days.mql_date >= scored_days.as_of_date
 ),
 
 score_at_mql as (
     -- The one place that says which score a cohort is cut by: point in time, never today's score (a
-    -- lead's score after it converted would leak the outcome into the cut). The daily history when it
-    -- has a day at or before the MQL day, else the latest monthly snapshot at or before it, else none.
+    -- lead's score after it converted would leak the outcome into the cut). Leads with no score by
+    -- their MQL day are kept, with score_source none.
     select
         mql_days.model_id,
         mql_days.lead_id,
-        coalesce(history.as_of_date, snapshots.snapshot_date) as as_of_date,
-        case
-            when history.lead_id is not null then 'history'
-            when snapshots.lead_id is not null then 'snapshot'
-            else 'none'
-        end as score_source,
-        coalesce(history.total_score, snapshots.total_score) as total_score,
-        coalesce(history.fit_grade, snapshots.fit_grade) as fit_grade
+        latest_scores.as_of_date,
+        coalesce(latest_scores.score_source, 'none') as score_source,
+        latest_scores.total_score,
+        latest_scores.fit_grade
     from mql_days
-    left join history_days
-        on mql_days.model_id = history_days.model_id
-            and mql_days.lead_id = history_days.lead_id
-    left join history
-        on history_days.model_id = history.model_id
-            and history_days.lead_id = history.lead_id
-            and history_days.as_of_date = history.as_of_date
-    left join snapshot_days
-        on mql_days.model_id = snapshot_days.model_id
-            and mql_days.lead_id = snapshot_days.lead_id
-            and history_days.as_of_date is null
-    left join snapshots
-        on snapshot_days.model_id = snapshots.model_id
-            and snapshot_days.lead_id = snapshots.lead_id
-            and snapshot_days.as_of_date = snapshots.snapshot_date
+    left join latest_scores
+        on mql_days.model_id = latest_scores.model_id
+            and mql_days.lead_id = latest_scores.lead_id
+            and latest_scores.score_rank = 1
 ),
 
 score_bands as (
