@@ -51,8 +51,8 @@ snapshot_days as (
     union all
     {%- endif %}
     {%- else %}
-    select cast(null as date) as as_of_date
-    where 1 = 0
+        select cast(null as date) as as_of_date
+        where 1 = 0
     {%- endfor %}
 ),
 

@@ -16,10 +16,10 @@ score_dates as (
 history as (
     select * from {{ ref('lead_score_history') }}
     where
-        {% if is_incremental() -%}
-            as_of_date >= (select min(score_dates.as_of_date) from score_dates) and
-        {% endif -%}
         as_of_date <= (select max(score_dates.as_of_date) from score_dates)
+        {%- if is_incremental() %}
+            and as_of_date >= (select min(score_dates.as_of_date) from score_dates)
+        {%- endif %}
 ),
 
 ledger as (

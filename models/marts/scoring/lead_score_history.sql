@@ -45,15 +45,19 @@ stored_anchor as (
     {%- if is_incremental() %}
         -- The band each lead held on the anchor day, as stored by the previous run.
         select
-            stored.model_id,
-            stored.lead_id,
-            stored.as_of_date,
+            previous_run.model_id,
+            previous_run.lead_id,
+            previous_run.as_of_date,
             score_thresholds.min_score as held_min_score
-        from {{ this }} as stored
+        from {{ this }} as previous_run
         left join score_thresholds
-            on stored.model_id = score_thresholds.model_id
-                and stored.banded_status = score_thresholds.score_status
-        where stored.as_of_date in (select as_of_date from daily_scores where is_anchor)
+            on previous_run.model_id = score_thresholds.model_id
+                and previous_run.banded_status = score_thresholds.score_status
+        where previous_run.as_of_date in (
+                select daily_scores.as_of_date
+                from daily_scores
+                where daily_scores.is_anchor
+            )
     {%- else %}
         select
             model_id,
