@@ -15,11 +15,10 @@ score_dates as (
 
 history as (
     select * from {{ ref('lead_score_history') }}
+    -- The days this run scored (a full refresh rebuilt the history to exactly these).
     where
-        as_of_date <= (select max(score_dates.as_of_date) from score_dates)
-        {%- if is_incremental() %}
-            and as_of_date >= (select min(score_dates.as_of_date) from score_dates)
-        {%- endif %}
+        as_of_date >= (select min(score_dates.as_of_date) from score_dates)
+        and as_of_date <= (select max(score_dates.as_of_date) from score_dates)
 ),
 
 ledger as (
