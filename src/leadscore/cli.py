@@ -84,6 +84,28 @@ def summary(model_id: str, top: int, target: str) -> None:
 
 
 @main.command()
+@click.option(
+    "--model", "model_id", default="default", show_default=True,
+    callback=lambda _ctx, _param, value: _identifier(value), help="Scoring model to report on.",
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("target/leadscore_report.html"),
+              show_default=True, help="Where to write the HTML file.")
+@target_option
+def report(model_id: str, out: Path, target: str) -> None:
+    """Write the review report: one self-contained HTML file (no internet needed) with the score distribution
+    by status, the MQL funnel by cohort, calibration by score decile, lift per rule and SLA compliance."""
+    from leadscore.report import ReportError, write_report
+    from leadscore.warehouse import connect
+
+    try:
+        with connect(target) as con:
+            path = write_report(con, model_id, target, out)
+    except ReportError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(f"wrote {path}")
+
+
+@main.command()
 @click.option("--baseline", default="default", show_default=True,
               callback=lambda _ctx, _param, value: _identifier(value), help="The scoring model in use.")
 @click.option("--candidate", default="enterprise", show_default=True,
