@@ -9,7 +9,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DBT_PROFILES_DIR := $(CURDIR)
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: install demo test lint pytest test-postgres clean
+.PHONY: install demo test lint pytest test-postgres clean docs report
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || python3 -m venv $(VENV)
@@ -35,6 +35,19 @@ pytest: install
 	$(BIN)/pytest
 
 test: lint pytest
+
+# The dbt docs site as one self-contained file, target/static_index.html (models, columns, tests, lineage
+# down to the exposures); it opens from disk with no server and no internet. The catalog (column types,
+# row counts) comes from the demo warehouse: run `make demo` first for a complete one.
+docs: install
+	LEADSCORE_DUCKDB_PATH=$(DEMO_DB) $(BIN)/dbt docs generate --static --quiet
+	@! grep -qE '<(script|link|img)[^>]+(src|href)="(https?:)?//' target/static_index.html \
+		|| { echo "target/static_index.html loads a script, style sheet or image from the network" >&2; exit 1; }
+	@echo "open target/static_index.html (self-contained: no server, no internet)"
+
+# The review report of the demo warehouse (after make demo): target/leadscore_report.html.
+report: install
+	LEADSCORE_DUCKDB_PATH=$(DEMO_DB) $(BIN)/leadscore report
 
 clean:
 	rm -rf target logs $(DEMO_DB)

@@ -16,7 +16,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+import yaml
 from conftest import BIN, REPO, run
+
+from leadscore.report import REPORT_MARTS
 
 MODEL = "default"
 CHARTS = ["score_distribution", "funnel", "calibration", "rule_effectiveness", "sla"]
@@ -192,3 +195,10 @@ def test_missing_marts_are_named(raw_warehouse: Path, tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "marts.lead_scores" in done.stderr and "run `dbt build` first" in done.stderr
     assert not (tmp_path / "report.html").exists()
+
+
+def test_report_exposure_declares_the_marts_it_reads() -> None:
+    exposures = yaml.safe_load((REPO / "models/marts/reports/_reports__exposures.yml").read_text())["exposures"]
+    review = next(e for e in exposures if e["name"] == "review_report")
+    assert sorted(review["depends_on"]) == sorted(f"ref('{mart}')" for mart in REPORT_MARTS)
+    assert not [e["name"] for e in exposures if "example" in e.get("url", "")]  # no made-up addresses
