@@ -202,3 +202,13 @@ def test_report_exposure_declares_the_marts_it_reads() -> None:
     review = next(e for e in exposures if e["name"] == "review_report")
     assert sorted(review["depends_on"]) == sorted(f"ref('{mart}')" for mart in REPORT_MARTS)
     assert not [e["name"] for e in exposures if "example" in e.get("url", "")]  # no made-up addresses
+
+
+@pytest.mark.postgres
+def test_postgres_gives_the_same_report(report: Path, tmp_path: Path) -> None:
+    """In make test-postgres: the report of the PostgreSQL build of the same sample is the DuckDB one."""
+    out = tmp_path / "postgres.html"
+    done = subprocess.run([str(BIN / "leadscore"), "report", "--target", "postgres", "--model", MODEL, "--out", str(out)],
+                          cwd=REPO, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert out.read_text().replace("warehouse postgres.", "warehouse duckdb.") == report.read_text()
