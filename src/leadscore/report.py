@@ -306,6 +306,10 @@ def _figure(chart: Chart) -> str:
 def render_report(con: Any, model_id: str, target: str) -> str:
     check_marts(con)
     score_date, statuses = header(con, model_id)
+    _, models = fetch(con, f"select distinct model_id from {MARTS}.lead_scores order by model_id")
+    if not statuses and models:
+        known = ", ".join(row[0] for row in models)
+        raise ReportError(f"no lead in {MARTS}.lead_scores has model_id {model_id!r}; scored models: {known}")
     leads = sum(n for _, n in statuses)
     by_status = ", ".join(f"{status} {n:,}" for status, n in statuses) or "none"
     figures = "".join(_figure(chart(con, model_id)) for chart in CHARTS)

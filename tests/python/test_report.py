@@ -122,13 +122,14 @@ def test_screenshot_is_a_png_of_the_window(report: Path, tmp_path: Path) -> None
     assert len(data) > 50_000  # a blank page of this size compresses to a few kB; charts and tables do not
 
 
-def test_calibration_bars_are_the_decile_conversion_rates(dom: Figures, marts: dict[str, pd.DataFrame]) -> None:
+def test_calibration_bars_are_the_decile_conversion_rates(dom: Figures, marts: dict[str, pd.DataFrame],
+                                                          report: Path) -> None:
     deciles = marts["score_calibration"].query("breakdown == 'score_decile'")
     expected = {("conversion rate", row.bucket): float(row.conversion_rate) for row in deciles.itertuples()}
     assert dom.values("calibration") == pytest.approx(expected)
     top = deciles[deciles.bucket == "10"].iloc[0]
     takeaway = f"The top decile converts {float(top.lift):.1f}x the average"
-    assert takeaway in Path(ARTIFACTS / "leadscore_report.html").read_text()
+    assert takeaway in report.read_text()
 
 
 def test_funnel_bars_are_the_cohort_sums(dom: Figures, marts: dict[str, pd.DataFrame]) -> None:
@@ -195,6 +196,13 @@ def test_missing_marts_are_named(raw_warehouse: Path, tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "marts.lead_scores" in done.stderr and "run `dbt build` first" in done.stderr
     assert not (tmp_path / "report.html").exists()
+
+
+def test_unknown_model_is_named(built_warehouse: Path, tmp_path: Path) -> None:
+    done = run([str(BIN / "leadscore"), "report", "--model", "nosuch", "--out", str(tmp_path / "r.html")],
+               built_warehouse, tmp_path)
+    assert done.returncode == 1
+    assert "model_id 'nosuch'; scored models: default, enterprise" in done.stderr
 
 
 def test_report_exposure_declares_the_marts_it_reads() -> None:
