@@ -26,35 +26,41 @@ FUNNEL_GRAIN = ["model_id", "mql_cohort_month", "lead_source", "fit_grade", "sco
 MetricQuery = Callable[..., pd.DataFrame]
 
 
-@pytest.fixture(scope="module")
-def semantic_warehouse(tmp_path_factory: pytest.TempPathFactory, built_warehouse: Path, dbt: DbtRunner) -> tuple[Path, Path]:
-    """A copy of the built warehouse and of the project, parsed into target/semantic_manifest.json (where mf reads it)."""
-    workdir = tmp_path_factory.mktemp("metrics")
+def _semantic_project(workdir: Path, warehouse: Path, dbt: DbtRunner, target: str) -> MetricQuery:
+    """A copy of the project parsed for `target` into target/semantic_manifest.json (where mf reads it, with
+    the tables it names), and `mf query` of every metric on it: a DataFrame per query."""
     project = copy_project(workdir / "project")
-    warehouse = workdir / "metrics.duckdb"
-    shutil.copy(built_warehouse, warehouse)
-    done = dbt(["parse"], warehouse, project, project)
+    done = dbt(["parse", "--target", target], warehouse, project, project)
     assert done.returncode == 0, done.stdout[-3000:]
-    return project, warehouse
-
-
-@pytest.fixture(scope="module")
-def mf_query(semantic_warehouse: tuple[Path, Path]) -> MetricQuery:
-    project, warehouse = semantic_warehouse
 
     def query(group_by: list[str], where: str | None = None) -> pd.DataFrame:
         out = project / f"query_{len(list(project.glob('query_*.csv')))}.csv"
-        cmd = [str(MF), "query", "--metrics", ",".join(METRICS), "--group-by", ",".join(group_by),
-               "--csv", str(out), "--quiet", *(["--where", where] if where else [])]
+        # `env` sets the profile's target for mf (conftest's runner pins LEADSCORE_TARGET to duckdb).
+        cmd = ["env", f"LEADSCORE_TARGET={target}", str(MF), "query", "--metrics", ",".join(METRICS),
+               "--group-by", ",".join(group_by), "--csv", str(out), "--quiet", *(["--where", where] if where else [])]
         done = run(cmd, warehouse, project, project)
         assert done.returncode == 0 and out.exists(), done.stdout[-3000:] + done.stderr[-3000:]
-        return pd.read_csv(out, keep_default_na=False, na_values=[""])
+        result = pd.read_csv(out, keep_default_na=False, na_values=[""])
+        return result.assign(**{c: pd.to_datetime(result[c]) for c in result.columns if c.startswith("metric_time")})
     return query
 
 
 @pytest.fixture(scope="module")
-def marts(semantic_warehouse: tuple[Path, Path], mf_query: MetricQuery) -> dict[str, pd.DataFrame]:
-    with duckdb.connect(str(semantic_warehouse[1]), read_only=True) as con:
+def warehouse_copy(tmp_path_factory: pytest.TempPathFactory, built_warehouse: Path) -> Path:
+    """mf opens the DuckDB file for writing: a copy keeps the session's warehouse to the other tests."""
+    path = tmp_path_factory.mktemp("metrics") / "metrics.duckdb"
+    shutil.copy(built_warehouse, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def mf_query(tmp_path_factory: pytest.TempPathFactory, warehouse_copy: Path, dbt: DbtRunner) -> MetricQuery:
+    return _semantic_project(tmp_path_factory.mktemp("duckdb"), warehouse_copy, dbt, "duckdb")
+
+
+@pytest.fixture(scope="module")
+def marts(warehouse_copy: Path) -> dict[str, pd.DataFrame]:
+    with duckdb.connect(str(warehouse_copy), read_only=True) as con:
         return {name: con.execute(f"select * from marts.{name}").df() for name in ["lead_funnel", "conversion_funnel"]}
 
 
@@ -80,12 +86,12 @@ def _expected(lead_funnel: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 
 
 def _assert_same(got: pd.DataFrame, expected: pd.DataFrame, key: list[str]) -> pd.DataFrame:
-    both = got.merge(expected, on=key, how="outer", suffixes=("", "_pandas"), validate="one_to_one", indicator=True)
+    both = got.merge(expected, on=key, how="outer", suffixes=("", "_expected"), validate="one_to_one", indicator=True)
     assert (both._merge == "both").all(), both[both._merge != "both"][key + ["_merge"]]
     for metric in METRICS:
-        ours, theirs = both[metric].astype(float), both[f"{metric}_pandas"].astype(float)
+        ours, theirs = both[metric].astype(float), both[f"{metric}_expected"].astype(float)
         same = np.isclose(ours, theirs, rtol=1e-12, atol=0) | (ours.isna() & theirs.isna())
-        assert same.all(), f"{metric} differs:\n{both[~same][key + [metric, metric + '_pandas']].head()}"
+        assert same.all(), f"{metric} differs:\n{both[~same][key + [metric, metric + '_expected']].head()}"
     return both
 
 
@@ -93,7 +99,6 @@ def test_every_metric_by_cohort_at_the_funnel_grain(mf_query: MetricQuery, marts
     dimensions = [c for c in FUNNEL_GRAIN if c != "mql_cohort_month"]
     got = mf_query(["metric_time__month", *[f"mql_lead__{c}" for c in dimensions]])
     got = got.rename(columns={"metric_time__month": "mql_cohort_month", **{f"mql_lead__{c}": c for c in dimensions}})
-    got["mql_cohort_month"] = pd.to_datetime(got.mql_cohort_month)
     lead_funnel = marts["lead_funnel"].assign(mql_cohort_month=pd.to_datetime(marts["lead_funnel"].mql_cohort_month))
     both = _assert_same(got, _expected(lead_funnel, FUNNEL_GRAIN), FUNNEL_GRAIN)
     # metric_time is the MQL month: the cells are conversion_funnel's rows, counts and money exactly, rates
@@ -124,3 +129,14 @@ def test_pipeline_by_score_band_for_one_model(mf_query: MetricQuery, marts: dict
     assert set(both.score_band) == {"nurture", "mql", "hot", "unknown"}
     assert both.mqls.sum() == (lead_funnel.model_id == "default").sum()
     assert (both.pipeline_amount > 0).all() and both.median_days_to_sql.notna().all()
+
+
+@pytest.mark.postgres
+def test_the_metrics_are_the_same_on_postgres(tmp_path_factory: pytest.TempPathFactory, warehouse_copy: Path,
+                                               dbt: DbtRunner, mf_query: MetricQuery) -> None:
+    """make test-postgres: the same sample built on PostgreSQL gives the same metrics through the same YAML."""
+    on_postgres = _semantic_project(tmp_path_factory.mktemp("postgres"), warehouse_copy, dbt, "postgres")
+    cut = ["metric_time__month", "mql_lead__model_id", "mql_lead__score_band"]
+    got, expected = on_postgres(cut), mf_query(cut)
+    assert len(expected) > 50
+    _assert_same(got, expected, cut)
