@@ -87,3 +87,26 @@ CANDIDATE ?= enterprise
 .PHONY: backtest
 backtest: install
 	LEADSCORE_DUCKDB_PATH=$(DEMO_DB) $(BIN)/leadscore backtest --baseline $(BASELINE) --candidate $(CANDIDATE)
+
+# The semantic layer (docs/metrics.md): MetricFlow is the optional `metrics` extra, installed into .venv from
+# requirements-metrics.lock under requirements.lock's pins (it changes none of them). `make metrics` queries
+# the demo warehouse (after make demo), for one scoring model (lead_funnel holds each lead once per model);
+# mf reads target/semantic_manifest.json, which the parse writes for that warehouse.
+METRICS ?= mqls,sqls,mql_to_sql_rate,won_rate,median_days_to_sql,pipeline_amount
+GROUP_BY ?= metric_time__month
+MODEL ?= default
+.PHONY: metrics-install metrics test-metrics
+$(BIN)/.metrics-installed: $(BIN)/.installed requirements-metrics.lock
+	$(BIN)/pip install -q --disable-pip-version-check -c requirements.lock -r requirements-metrics.lock
+	touch $@
+
+metrics-install: $(BIN)/.metrics-installed
+
+metrics: metrics-install
+	LEADSCORE_DUCKDB_PATH=$(DEMO_DB) $(BIN)/dbt parse --quiet
+	LEADSCORE_DUCKDB_PATH=$(DEMO_DB) $(BIN)/mf query --metrics $(METRICS) --group-by $(GROUP_BY) --order $(GROUP_BY) --decimals 4 \
+		--where "{{ Dimension('mql_lead__model_id') }} = '$(MODEL)'"
+
+# Every metric against pandas over the marts, on the pytest session's 3,000-lead warehouse.
+test-metrics: metrics-install
+	$(BIN)/pytest tests/python/test_metrics.py
