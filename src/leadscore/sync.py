@@ -112,7 +112,7 @@ def record_synced(con: Any, target: str, records: list[Record], synced_at: dt.da
         con.commit()
 
 
-def _retry_after(header: str | None, now: Callable[[], float] = time.time) -> float | None:
+def retry_after_seconds(header: str | None, now: Callable[[], float] = time.time) -> float | None:
     """Seconds to wait from a Retry-After header: a number of seconds or an HTTP date."""
     if not header:
         return None
@@ -143,7 +143,9 @@ class HubSpotApi:
     def send(self, records: list[Record]) -> BatchOutcome:
         body = json.dumps({"inputs": [r.as_input() for r in records]}).encode()
         ids = [r.crm_record_id for r in records]
-        for attempt in range(1, self.max_attempts + 1):
+        attempt = 0
+        while True:
+            attempt += 1
             retry_after = None
             try:
                 status, payload = self._post(body)
@@ -151,17 +153,16 @@ class HubSpotApi:
                 if err.code != 429 and err.code < 500:
                     return BatchOutcome(set(), dict.fromkeys(ids, f"HTTP {err.code}: {_message(err.read())}"))
                 reason = f"HTTP {err.code}"
-                retry_after = _retry_after(err.headers.get("Retry-After"))
+                retry_after = retry_after_seconds(err.headers.get("Retry-After"))
             except (TimeoutError, urllib.error.URLError, ConnectionError) as err:
                 timed_out = isinstance(err, TimeoutError) or isinstance(getattr(err, "reason", None), TimeoutError)
                 reason = "timeout" if timed_out else f"connection error ({getattr(err, 'reason', err)})"
             else:
                 return _read_outcome(ids, status, payload)
-            if attempt == self.max_attempts:
+            if attempt >= self.max_attempts:
                 return BatchOutcome(set(), dict.fromkeys(ids, f"gave up after {attempt} attempts: {reason}"))
             self.retried[reason] += 1
             self.sleep(self.backoff * 2 ** (attempt - 1) if retry_after is None else retry_after)
-        raise AssertionError("unreachable: the last attempt returns")
 
     def _post(self, body: bytes) -> tuple[int, bytes]:
         request = urllib.request.Request(self.endpoint, data=body, method="POST", headers={

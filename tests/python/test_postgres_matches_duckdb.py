@@ -21,7 +21,9 @@ pytestmark = pytest.mark.postgres
 MARTS = ["lead_scores", "lead_score_explanations", "lead_score_history", "lead_score_changes",
          "lead_threshold_crossings", "lead_score_snapshots", "lead_rule_snapshots", "lead_lifecycle",
          "lead_lifecycle_transitions", "conversion_funnel", "sla_compliance", "score_calibration", "model_auc",
-         "rule_effectiveness", "model_backtest", "account_scores", "quarantined_rows", "reconciliation"]
+         "rule_effectiveness", "model_backtest", "account_scores", "quarantined_rows", "reconciliation",
+         # Both warehouses start with an empty CRM sync state, so both feeds hold every lead with a record id.
+         "crm_lead_properties", "crm_lead_feed"]
 
 
 def normalised(value: object) -> object:
