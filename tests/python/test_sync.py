@@ -296,14 +296,19 @@ def test_file_targets_hold_the_feed_and_a_full_resync_holds_every_record(warehou
         assert feed(con) == {}  # the file counts as delivered
     csv_path = tmp_path / "feed.csv"
     done = sync_cli(["--to", str(csv_path)], warehouse, tmp_path)
-    assert done.returncode == 0 and "sent 0 records" in done.stdout
-    assert csv_path.read_text().splitlines() == [",".join(FEED_COLUMNS)]
+    assert done.returncode == 0 and "sent 0 records" in done.stdout and not csv_path.exists()
     done = sync_cli(["--to", str(csv_path), "--full-resync"], warehouse, tmp_path)
     assert done.returncode == 0, done.stderr
     with csv_path.open(newline="") as handle:
+        assert next(csv.reader(handle)) == FEED_COLUMNS
+        handle.seek(0)
         rows = list(csv.DictReader(handle))
     assert {row["crm_record_id"]: {p: row[p] for p in PROPERTIES} for row in rows} == every_record
     assert len(rows) == len(every_record)
+    # A file not yet imported is never overwritten: its records already count as synced.
+    again = sync_cli(["--to", str(csv_path), "--full-resync"], warehouse, tmp_path)
+    assert again.returncode == 1 and "exists: import it and move it away first" in again.stderr
+    assert len(csv_path.read_text().splitlines()) == len(every_record) + 1
     with pytest.raises(SyncError, match="expected an http"):
         with duckdb.connect(str(warehouse)) as con:
             run_sync(con, "duckdb", str(tmp_path / "feed.txt"), dry_run=True, full_resync=False, token=None)
