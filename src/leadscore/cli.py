@@ -173,7 +173,7 @@ def sync(destination: str, dry_run: bool, full_resync: bool, max_attempts: int, 
         with connect(target) as con:
             report, where = run_sync(con, target, destination, dry_run=dry_run, full_resync=full_resync,
                                      token=os.environ.get(TOKEN_ENV), timeout=timeout, max_attempts=max_attempts,
-                                     backoff=backoff)
+                                     backoff=backoff, progress=True)
     except SyncError as err:
         raise click.ClickException(str(err)) from err
     for line in report_lines(report, where, dry_run):

@@ -250,7 +250,7 @@ def check_file_destination(destination: str) -> Path:
 
 
 def push(con: Any, target: str, destination: Destination, records: list[Record], report: SyncReport,
-         batch_size: int = BATCH_SIZE) -> SyncReport:
+         batch_size: int = BATCH_SIZE, advance: Callable[[int], None] = lambda _records: None) -> SyncReport:
     """Send the records in batches and record each batch's acknowledged records before the next batch."""
     for start in range(0, len(records), batch_size):
         batch = records[start:start + batch_size]
@@ -260,6 +260,7 @@ def push(con: Any, target: str, destination: Destination, records: list[Record],
         report.batches += 1
         report.acknowledged += len(outcome.acknowledged)
         report.failed.update(outcome.failed)
+        advance(len(batch))
     return report
 
 
@@ -282,7 +283,7 @@ def report_lines(report: SyncReport, destination: str, dry_run: bool, shown_fail
 
 def run_sync(con: Any, target: str, to: str, *, dry_run: bool, full_resync: bool, token: str | None,
              timeout: float = 30.0, max_attempts: int = 5, backoff: float = 1.0,
-             sleep: Callable[[float], None] = time.sleep) -> tuple[SyncReport, str]:
+             sleep: Callable[[float], None] = time.sleep, progress: bool = False) -> tuple[SyncReport, str]:
     """Check the destination, read the records and (unless a dry run) push them. Returns the report and the
     destination as printed (the endpoint or the file)."""
     url = is_url(to)
@@ -293,8 +294,23 @@ def run_sync(con: Any, target: str, to: str, *, dry_run: bool, full_resync: bool
     report = SyncReport(records=len(records))
     if dry_run or not records:  # nothing to send: no request, no empty file
         return report, where
-    if url:
-        api = HubSpotApi(where, token or "", report.retried, timeout, max_attempts, backoff, sleep)
-        return push(con, target, api, records, report), where
-    with open_file_target(Path(where)) as file_target:
-        return push(con, target, file_target, records, report), where
+    with _progress(progress, len(records)) as advance:
+        if url:
+            api = HubSpotApi(where, token or "", report.retried, timeout, max_attempts, backoff, sleep)
+            return push(con, target, api, records, report, advance=advance), where
+        with open_file_target(Path(where)) as file_target:
+            return push(con, target, file_target, records, report, advance=advance), where
+
+
+@contextmanager
+def _progress(enabled: bool, total: int) -> Iterator[Callable[[int], None]]:
+    """A progress bar over the records (gone when done), or nothing."""
+    if not enabled:
+        yield lambda _records: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("syncing"), BarColumn(), MofNCompleteColumn(), TextColumn("records"),
+                  TimeElapsedColumn(), transient=True) as bar:
+        task = bar.add_task("records", total=total)
+        yield lambda records: bar.advance(task, records)
