@@ -8,5 +8,8 @@
 {%- endmacro %}
 
 {% macro postgres__analyze_table() -%}
-    analyze {{ this }}
+    {#- A view has no statistics of its own (PostgreSQL would only warn that it skipped it). -#}
+    {%- if config.get('materialized') != 'view' -%}
+        analyze {{ this }}
+    {%- endif -%}
 {%- endmacro %}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 
@@ -165,6 +166,41 @@ def validate(layer: str, target: str, score_date: dt.datetime | None, output_dir
     json_path, html_path = write_report(report, output_dir)
     click.echo(f"wrote {json_path} and {html_path}")
     if not report.success:
+        raise SystemExit(1)
+
+
+@main.command()
+@click.option("--to", "destination", required=True,
+              help="The CRM API's base URL (e.g. https://api.hubapi.com; batches go to "
+                   "/crm/v3/objects/contacts/batch/update), or a file ending .jsonl or .csv to import.")
+@click.option("--dry-run", is_flag=True, help="Count what would be sent; send nothing, record nothing.")
+@click.option("--full-resync", is_flag=True,
+              help="Send every lead with a CRM record id, not only those whose properties changed.")
+@click.option("--max-attempts", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Attempts per batch on 429, 5xx, timeouts and lost connections.")
+@click.option("--backoff", type=click.FloatRange(min=0), default=1.0, show_default=True,
+              help="Seconds before the first retry, doubling with each retry (a 429's Retry-After wins).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
+              help="Seconds to wait for the CRM's answer to one request.")
+@target_option
+def sync(destination: str, dry_run: bool, full_resync: bool, max_attempts: int, backoff: float, timeout: float,
+         target: str) -> None:
+    """Push changed lead scores (marts.crm_lead_feed) to the CRM in HubSpot's batch-update shape, 100 records
+    a request, with the bearer token from LEADSCORE_CRM_TOKEN; record what the CRM acknowledged in
+    crm_sync.crm_sync_state. Exits 1 when records failed (they stay pending for the next sync)."""
+    from leadscore.sync import TOKEN_ENV, SyncError, report_lines, run_sync
+    from leadscore.warehouse import connect
+
+    try:
+        with connect(target) as con:
+            report, where = run_sync(con, target, destination, dry_run=dry_run, full_resync=full_resync,
+                                     token=os.environ.get(TOKEN_ENV), timeout=timeout, max_attempts=max_attempts,
+                                     backoff=backoff, progress=True)
+    except SyncError as err:
+        raise click.ClickException(str(err)) from err
+    for line in report_lines(report, where, dry_run):
+        click.echo(line)
+    if report.failed:
         raise SystemExit(1)
 
 

@@ -22,7 +22,9 @@ MARTS = ["lead_scores", "lead_score_explanations", "lead_score_history", "lead_s
          "lead_threshold_crossings", "lead_score_snapshots", "lead_rule_snapshots", "lead_lifecycle",
          "lead_lifecycle_transitions", "conversion_funnel", "sla_compliance", "score_calibration", "model_auc",
          "rule_effectiveness", "model_backtest", "account_scores", "quarantined_rows", "reconciliation",
-         "lead_funnel", "time_spine_daily"]
+         "lead_funnel", "time_spine_daily",
+         # Both warehouses start with an empty CRM sync state, so both feeds hold every lead with a record id.
+         "crm_lead_properties", "crm_lead_feed"]
 
 
 def normalised(value: object) -> object:
