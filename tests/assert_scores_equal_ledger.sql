@@ -1,4 +1,5 @@
--- Explainability: a lead's subscores are exactly the capped sums of its ledger rows.
+-- Explainability: a lead's subscores are exactly the capped sums of its ledger rows (the score date's
+-- and the static ones).
 with
 
 ledger as (
@@ -9,7 +10,7 @@ ledger as (
         sum(case when component = 'firmographic' then points else 0 end) as firmographic_points,
         sum(case when component = 'negative' then points else 0 end) as negative_points
     from {{ ref('int_lead_rule_contributions') }}
-    where as_of_date = {{ score_date() }}
+    where as_of_date = {{ score_date() }} or as_of_date is null
     group by model_id, lead_id
 ),
 

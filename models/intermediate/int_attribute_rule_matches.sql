@@ -1,6 +1,7 @@
--- One row per scored day, lead and attribute rule its attributes satisfy that day, with the value that
--- matched. Attributes that do not change are matched once per lead and hold on every day the lead
--- exists; day-dependent ones (days since last activity) are matched per day.
+-- One row per lead and attribute rule its attributes satisfy, with the value that matched. Attributes
+-- that do not change are matched once per lead (as_of_date null): the match holds on every scored day of
+-- the lead, and is not copied to each of them. Day-dependent ones (days since last activity) are matched
+-- per scored day.
 with
 
 lead_attributes as (
@@ -25,7 +26,7 @@ daily_attributes as (
 ),
 
 attribute_values as (
-    -- Day-independent values carry no day; they are spread over the lead's days after matching.
+    -- Day-independent values carry no day.
     select
         lead_id,
         cast(null as date) as as_of_date,
@@ -65,25 +66,7 @@ matched as (
 ),
 
 final as (
-    select
-        lead_days.as_of_date,
-        matched.model_id,
-        matched.rule_id,
-        matched.lead_id,
-        matched.matched_value
-    from matched
-    inner join lead_days
-        on matched.lead_id = lead_days.lead_id
-    where matched.as_of_date is null
-    union all
-    select
-        as_of_date,
-        model_id,
-        rule_id,
-        lead_id,
-        matched_value
-    from matched
-    where as_of_date is not null
+    select * from matched
 )
 
 select * from final

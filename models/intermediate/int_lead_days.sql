@@ -40,48 +40,52 @@ active_days as (
 
 timeline as (
     -- Active days and scored days in one sequence per lead; a day's activity sorts before its score.
+    -- Scored days carry their columns through, so no join back to lead_days is needed.
     select
         lead_id,
         occurred_date as day_date,
         0 as is_scored_day,
-        last_activity_at
+        last_activity_at,
+        cast(null as timestamp) as created_at,
+        cast(null as boolean) as is_history_day,
+        cast(null as boolean) as is_anchor,
+        cast(null as boolean) as is_snapshot_day
     from active_days
     union all
     select
         lead_id,
         as_of_date as day_date,
         1 as is_scored_day,
-        cast(null as timestamp) as last_activity_at
+        cast(null as timestamp) as last_activity_at,
+        created_at,
+        is_history_day,
+        is_anchor,
+        is_snapshot_day
     from lead_days
 ),
 
 running as (
     select
-        lead_id,
-        day_date,
-        is_scored_day,
+        *,
         max(last_activity_at) over (
             partition by lead_id order by day_date, is_scored_day rows between unbounded preceding and current row
-        ) as last_activity_at
+        ) as last_activity_until
     from timeline
 ),
 
 with_recency as (
     select
-        lead_days.lead_id,
-        lead_days.as_of_date,
-        lead_days.is_history_day,
-        lead_days.is_anchor,
-        lead_days.is_snapshot_day,
-        running.last_activity_at,
+        lead_id,
+        day_date as as_of_date,
+        is_history_day,
+        is_anchor,
+        is_snapshot_day,
+        last_activity_until as last_activity_at,
         {{ dbt.datediff(
-            'cast(coalesce(running.last_activity_at, lead_days.created_at) as date)', 'lead_days.as_of_date', 'day'
+            'cast(coalesce(last_activity_until, created_at) as date)', 'day_date', 'day'
         ) }} as days_since_last_activity
-    from lead_days
-    inner join running
-        on lead_days.lead_id = running.lead_id
-            and lead_days.as_of_date = running.day_date
-            and running.is_scored_day = 1
+    from running
+    where is_scored_day = 1
 ),
 
 final as (

@@ -1,5 +1,7 @@
--- The ledger: one row per scored day, lead, scoring model and rule that fired, with the points it adds.
--- Every point of every score on every day is the sum of these rows.
+-- The ledger: one row per lead, scoring model and rule that fired, with the points it adds: per scored
+-- day for event rules and day-dependent attributes, once (as_of_date null) for rules on attributes that
+-- do not change, which hold on every scored day of the lead. Every point of every score on every day is
+-- the sum of that day's rows and the lead's static rows.
 with
 
 rules as (

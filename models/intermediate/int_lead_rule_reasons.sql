@@ -3,8 +3,9 @@
 with
 
 contributions as (
+    -- The day's rows and the static ones: every lead exists on the score date (later ones are quarantined).
     select * from {{ ref('int_lead_rule_contributions') }}
-    where as_of_date = {{ score_date() }}
+    where as_of_date = {{ score_date() }} or as_of_date is null
 ),
 
 rules as (

@@ -1,13 +1,10 @@
--- One row per scored day, lead and scoring model that has ledger rows: the three subscores after the model's
--- group caps, and whether a disqualifying rule fired.
+-- One row per scored day, lead and scoring model with day-dependent ledger rows, and one per lead and
+-- model with static ledger rows (as_of_date null, holding on every scored day of the lead): the points
+-- summed per component, before the model's group caps (int_lead_daily_scores adds the two and caps).
 with
 
 contributions as (
     select * from {{ ref('int_lead_rule_contributions') }}
-),
-
-scoring_models as (
-    select * from {{ ref('scoring_models') }}
 ),
 
 summed as (
@@ -24,42 +21,8 @@ summed as (
     group by as_of_date, model_id, lead_id
 ),
 
-capped as (
-    select
-        summed.*,
-        least(
-            summed.behavioral_points_uncapped,
-            coalesce(scoring_models.behavioral_cap, summed.behavioral_points_uncapped)
-        )
-            as behavioral_points,
-        least(
-            summed.firmographic_points_uncapped,
-            coalesce(scoring_models.firmographic_cap, summed.firmographic_points_uncapped)
-        )
-            as firmographic_points,
-        greatest(
-            summed.negative_points_uncapped, coalesce(scoring_models.negative_floor, summed.negative_points_uncapped)
-        )
-            as negative_points
-    from summed
-    inner join scoring_models
-        on summed.model_id = scoring_models.model_id
-),
-
 final as (
-    select
-        as_of_date,
-        model_id,
-        lead_id,
-        behavioral_points,
-        firmographic_points,
-        negative_points,
-        behavioral_points_uncapped,
-        firmographic_points_uncapped,
-        negative_points_uncapped,
-        is_disqualified,
-        rules_fired
-    from capped
+    select * from summed
 )
 
 select * from final

@@ -172,6 +172,12 @@ def test_rule_snapshots_are_the_ledger_of_the_snapshot_days(built_warehouse: Pat
             select as_of_date as snapshot_date, model_id, lead_id, rule_id, points
             from intermediate.int_lead_rule_contributions
             where as_of_date in (select snapshot_date from marts.lead_score_snapshots)
+            union all  -- static rows hold on every day of the lead
+            select days.as_of_date, ledger.model_id, ledger.lead_id, ledger.rule_id, ledger.points
+            from intermediate.int_lead_rule_contributions as ledger
+            inner join intermediate.int_lead_days as days on ledger.lead_id = days.lead_id
+            where ledger.as_of_date is null
+                and days.as_of_date in (select snapshot_date from marts.lead_score_snapshots)
         """).df()
     key = ["snapshot_date", "model_id", "lead_id", "rule_id"]
     got = tables["rule_snapshots"].merge(ledger, on=key, how="outer", validate="one_to_one", indicator=True)

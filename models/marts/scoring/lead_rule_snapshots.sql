@@ -20,19 +20,53 @@ score_dates as (
     where is_snapshot_day
 ),
 
-final as (
+lead_days as (
+    select * from {{ ref('int_lead_days') }}
+    where is_snapshot_day
+),
+
+snapshot_contributions as (
+    -- The snapshot day's rows, and the static rows (as_of_date null) on every snapshot day the lead exists.
+    -- Two branches: one join on lead and "day or null" would pair every ledger day with every snapshot day.
     select
-        contributions.as_of_date as snapshot_date,
+        score_dates.as_of_date,
         contributions.model_id,
         contributions.lead_id,
         contributions.rule_id,
         contributions.component,
-        cast(contributions.occurrences as integer) as occurrences,
-        cast(contributions.points as {{ type_double() }}) as points,
+        contributions.occurrences,
+        contributions.points,
         contributions.is_disqualifier
     from contributions
     inner join score_dates
         on contributions.as_of_date = score_dates.as_of_date
+    union all
+    select
+        lead_days.as_of_date,
+        contributions.model_id,
+        contributions.lead_id,
+        contributions.rule_id,
+        contributions.component,
+        contributions.occurrences,
+        contributions.points,
+        contributions.is_disqualifier
+    from contributions
+    inner join lead_days
+        on contributions.lead_id = lead_days.lead_id
+    where contributions.as_of_date is null
+),
+
+final as (
+    select
+        as_of_date as snapshot_date,
+        model_id,
+        lead_id,
+        rule_id,
+        component,
+        cast(occurrences as integer) as occurrences,
+        cast(points as {{ type_double() }}) as points,
+        is_disqualifier
+    from snapshot_contributions
 )
 
 select * from final

@@ -50,7 +50,7 @@ changed as (
 ),
 
 compared_days as (
-    -- Each change reads two days of the ledger: the day's counts up, the previous day's counts down.
+    -- Each change reads two days of the day-dependent ledger: the day's counts up, the previous day's down.
     select
         model_id,
         lead_id,
@@ -83,6 +83,28 @@ signed_points as (
             and compared_days.ledger_date = ledger.as_of_date
 ),
 
+first_day_static_points as (
+    -- A static rule holds on every day of the lead: it moves the score only on the lead's first day.
+    select
+        changed.model_id,
+        changed.lead_id,
+        changed.as_of_date,
+        ledger.rule_id,
+        ledger.points
+    from changed
+    inner join ledger
+        on changed.model_id = ledger.model_id
+            and changed.lead_id = ledger.lead_id
+            and ledger.as_of_date is null
+    where changed.previous_as_of_date is null
+),
+
+all_points as (
+    select * from signed_points
+    union all
+    select * from first_day_static_points
+),
+
 rule_moves as (
     select
         model_id,
@@ -90,7 +112,7 @@ rule_moves as (
         as_of_date,
         rule_id,
         cast({{ round_number('sum(points)', 0) }} as integer) as points_change
-    from signed_points
+    from all_points
     group by model_id, lead_id, as_of_date, rule_id
 ),
 
