@@ -148,12 +148,11 @@ with_campaign_send as (
     -- A row without an event id is never used, so it is not given a send (and never needs rewriting).
     select
         rescored.*,
-        campaign_sends.campaign_sent_at
+        case when rescored.event_id is not null then campaign_sends.campaign_sent_at end as campaign_sent_at
     from rescored
     left join campaign_sends
         on rescored.lead_id = campaign_sends.lead_id
             and rescored.campaign_id = campaign_sends.campaign_id
-            and rescored.event_id is not null
 ),
 
 bot_flagged as (
