@@ -2,10 +2,11 @@
     {#-
         Where an incremental run of base_activity__events starts comparing raw rows with stored ones: the
         newest usable stored event minus var event_lookback_days (late arrivals within the lookback are
-        found). None (compare all history) on a first build, or when raw and stored disagree on how many
-        rows came before that instant: a row arrived later than the lookback, and a warning says so.
+        found). None (compare all history) when nothing usable is stored, or when raw and stored disagree on
+        how many rows came before that instant: a row arrived later than the lookback, and a warning says so.
+        Called from the incremental branch only (a unit test overrides it).
     -#}
-    {%- if not (execute and is_incremental()) -%}
+    {%- if not execute -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set newest = run_query('select max(occurred_at) from ' ~ this ~ ' where row_problem is null').columns[0].values()[0] -%}

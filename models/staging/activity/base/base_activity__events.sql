@@ -8,7 +8,7 @@
     unique_key='event_id',
     on_schema_change='fail',
 ) }}
-{%- set lookback_start = event_lookback_start(source('activity', 'events')) %}
+{%- set lookback_start = event_lookback_start(source('activity', 'events')) if is_incremental() else none %}
 {%- set in_lookback = "occurred_at >= cast('" ~ lookback_start.isoformat(sep=' ') ~ "' as timestamp) or occurred_at is null"
     if lookback_start else 'true' %}
 with
