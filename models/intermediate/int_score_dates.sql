@@ -8,7 +8,6 @@
     Snapshot days are the first days of the last calibration_months months that lead_score_snapshots
     does not hold yet or that late arrivals changed (all of them on a full refresh).
 -#}
--- depends_on: {{ ref('base_activity__events') }}
 {%- set score_day = score_date_value() -%}
 {%- set one_day = modules.datetime.timedelta(days=1) -%}
 {%- set first_day = score_day - modules.datetime.timedelta(days=var('history_initial_days') - 1) -%}
@@ -36,6 +35,7 @@
 {%- if first_day > score_day -%}
     {{ exceptions.raise_compiler_error('var history_start ' ~ first_day ~ ' is after score_date ' ~ score_day) }}
 {%- endif -%}
+-- depends_on: {{ ref('base_activity__events') }}
 with
 
 history_days as (
