@@ -208,3 +208,18 @@ def test_a_row_later_than_the_lookback_is_found_and_said(incremental: Replayed, 
         counts = con.execute(
             "select (select count(*) from raw.events), (select count(*) from staging.base_activity__events)").fetchone()
     assert staged == [(None,)] and counts[0] == counts[1]
+
+
+def test_dayshift_holds_back_and_releases_day_by_day() -> None:
+    with duckdb.connect() as con:
+        con.execute("create schema raw")
+        con.execute("create table raw.events (event_id varchar, occurred_at timestamp)")
+        con.execute("insert into raw.events values ('a', '2026-11-20 23:59:59'), ('b', '2026-11-21 00:00:00'),"
+                    " ('c', '2026-11-21 23:59:59'), ('d', '2026-11-22 00:00:00'), ('e', null)")
+        def ids() -> list[str]:
+            return [event_id for (event_id,) in con.execute("select event_id from raw.events order by 1").fetchall()]
+        assert hold_back_events(con, date(2026, 11, 21)) == 3 and ids() == ["a", "e"]
+        assert release_events(con, date(2026, 11, 21)) == 2 and ids() == ["a", "b", "c", "e"]
+        assert release_events(con) == 1 and ids() == ["a", "b", "c", "d", "e"]
+        assert con.execute("select count(*) from information_schema.tables where table_name = 'events_held_back'"
+                           ).fetchone() == (0,)

@@ -67,12 +67,38 @@ new_rows as (
     {%- endif %}
 ),
 
-new_campaign_sends as (
-    select distinct
+first_new_sends as (
+    select
         lead_id,
-        campaign_id
+        campaign_id,
+        min(occurred_at) as first_new_send_at
     from new_rows
     where event_type = 'email_sent'
+    group by lead_id, campaign_id
+),
+
+first_stored_sends as (
+    select
+        lead_id,
+        campaign_id,
+        min(occurred_at) as first_stored_send_at
+    from stored
+    where event_type = 'email_sent'
+    group by lead_id, campaign_id
+),
+
+new_campaign_sends as (
+    -- Campaigns sent to a lead earlier than any stored send: only their stored rows get a new campaign_sent_at.
+    select
+        first_new_sends.lead_id,
+        first_new_sends.campaign_id
+    from first_new_sends
+    left join first_stored_sends
+        on first_new_sends.lead_id = first_stored_sends.lead_id
+            and first_new_sends.campaign_id = first_stored_sends.campaign_id
+    where
+        first_stored_sends.first_stored_send_at is null
+        or first_new_sends.first_new_send_at < first_stored_sends.first_stored_send_at
 ),
 
 touched_event_ids as (
