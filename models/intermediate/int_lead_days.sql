@@ -28,14 +28,21 @@ lead_days as (
         on leads.created_at < days.visible_before
 ),
 
+first_scored_day as (
+    select min(as_of_date) as first_day from days
+),
+
 active_days as (
+    -- Days before the first scored day count only through their latest activity, so they share one row
+    -- per lead (dated the first scored day, sorting before its score): a daily run sorts recent days only.
     select
-        lead_id,
-        occurred_date,
-        max(occurred_at) as last_activity_at
+        lead_events.lead_id,
+        greatest(lead_events.occurred_date, first_scored_day.first_day) as occurred_date,
+        max(lead_events.occurred_at) as last_activity_at
     from lead_events
-    where event_type not in ('email_sent', 'email_bounce')
-    group by lead_id, occurred_date
+    cross join first_scored_day
+    where lead_events.event_type not in ('email_sent', 'email_bounce')
+    group by lead_events.lead_id, greatest(lead_events.occurred_date, first_scored_day.first_day)
 ),
 
 timeline as (

@@ -1,11 +1,12 @@
 {#-
     The days this run scores.
     History days continue the stored history: from the day after its last stored day up to score_date
-    (only score_date when the history is current or ahead). The first build, a full refresh or var
-    history_start backfills a range. The day before the range is scored too, as the anchor that
-    lead_score_changes compares the first new day against.
+    (only score_date when the history is current or ahead), or from the first stored day whose events this
+    run's base_activity__events wrote (late arrivals), so the history equals a full refresh. The first
+    build, a full refresh or var history_start backfills a range. The day before the range is scored too,
+    as the anchor that lead_score_changes compares the first new day against.
     Snapshot days are the first days of the last calibration_months months that lead_score_snapshots
-    does not hold yet (all of them on a full refresh).
+    does not hold yet or that late arrivals changed (all of them on a full refresh).
 -#}
 {%- set score_day = score_date_value() -%}
 {%- set one_day = modules.datetime.timedelta(days=1) -%}
@@ -17,16 +18,24 @@
 {%- elif execute and not flags.FULL_REFRESH -%}
     {%- set last_stored = stored_dates('lead_score_history', 'as_of_date') -%}
     {%- if last_stored -%}
-        {%- set first_day = [[last_stored | max + one_day, first_day] | max, score_day] | min -%}
+        {%- set resume_day = last_stored | max + one_day -%}
+        {%- set restaged_day = restaged_events_start() -%}
+        {%- if restaged_day -%}
+            {%- set resume_day = [resume_day, [restaged_day, last_stored | min] | max] | min -%}
+        {%- endif -%}
+        {%- set first_day = [[resume_day, first_day] | max, score_day] | min -%}
     {%- endif -%}
 {%- endif -%}
 {%- if execute and not flags.FULL_REFRESH -%}
     {%- set snapshotted = stored_dates('lead_score_snapshots', 'snapshot_date') -%}
-    {%- set snapshot_days = month_starts | reject('in', snapshotted) | list -%}
+    {%- set restaged_day = restaged_events_start() -%}
+    {%- set snapshot_days = month_starts | reject('in', snapshotted) | list
+        + (month_starts | select('in', snapshotted) | select('ge', restaged_day) | list if restaged_day else []) -%}
 {%- endif -%}
 {%- if first_day > score_day -%}
     {{ exceptions.raise_compiler_error('var history_start ' ~ first_day ~ ' is after score_date ' ~ score_day) }}
 {%- endif -%}
+-- depends_on: {{ ref('base_activity__events') }}
 with
 
 history_days as (

@@ -1,10 +1,21 @@
 -- Every delivered event row, cleaned and bot-flagged, with the reason it cannot be used (null when it can).
--- A table, not a view: staging, quarantine and reconciliation all read it, and events are the big table.
-{{ config(materialized='table') }}
+-- Incremental, because events are the big table: a run adds the raw rows it has not stored yet and re-decides
+-- every stored row those can change (copies of the same event_id, e-mails of a campaign sent anew, rows the new
+-- score date makes visible), so it stores what a full refresh would. A first build treats everything as new.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='event_id',
+    on_schema_change='fail',
+) }}
+{%- set lookback_start = event_lookback_start(source('activity', 'events')) if is_incremental() else none %}
+{%- set in_lookback = "occurred_at >= cast('" ~ lookback_start.isoformat(sep=' ') ~ "' as timestamp) or occurred_at is null"
+    if lookback_start else 'true' %}
 with
 
 source as (
     select * from {{ source('activity', 'events') }}
+    where {{ in_lookback }}
 ),
 
 renamed as (
@@ -20,13 +31,154 @@ renamed as (
     from source
 ),
 
-with_campaign_send as (
+stored as (
+    {%- if is_incremental() %}
+        select * from {{ this }}
+    {%- else %}
+        select
+            *,
+            cast(null as timestamp) as campaign_sent_at,
+            false as is_bot,
+            cast(null as {{ dbt.type_string() }}) as row_problem,
+            cast(null as {{ dbt.type_string() }}) as quarantine_reason,
+            cast(null as timestamp) as staged_at
+        from renamed
+        where 1 = 0
+    {%- endif %}
+),
+
+new_rows as (
+    -- Raw rows of the lookback not stored yet, copy for copy: a row delivered twice is stored twice (the
+    -- second copy as a duplicate), as a full refresh does.
+    select * from renamed
+    {%- if is_incremental() %}
+        except all
+        select
+            event_id,
+            lead_id,
+            event_type,
+            occurred_at,
+            url,
+            form_name,
+            campaign_id,
+            user_agent
+        from stored
+        where {{ in_lookback }}
+    {%- endif %}
+),
+
+first_new_sends as (
     select
-        *,
-        min(case when event_type = 'email_sent' then occurred_at end) over (
-            partition by lead_id, campaign_id
-        ) as campaign_sent_at
-    from renamed
+        lead_id,
+        campaign_id,
+        min(occurred_at) as first_new_send_at
+    from new_rows
+    where event_type = 'email_sent'
+    group by lead_id, campaign_id
+),
+
+first_stored_sends as (
+    select
+        lead_id,
+        campaign_id,
+        min(occurred_at) as first_stored_send_at
+    from stored
+    where event_type = 'email_sent'
+    group by lead_id, campaign_id
+),
+
+new_campaign_sends as (
+    -- Campaigns sent to a lead earlier than any stored send: only their stored rows get a new campaign_sent_at.
+    select
+        first_new_sends.lead_id,
+        first_new_sends.campaign_id
+    from first_new_sends
+    left join first_stored_sends
+        on first_new_sends.lead_id = first_stored_sends.lead_id
+            and first_new_sends.campaign_id = first_stored_sends.campaign_id
+    where
+        first_stored_sends.first_stored_send_at is null
+        or first_new_sends.first_new_send_at < first_stored_sends.first_stored_send_at
+),
+
+touched_event_ids as (
+    -- New events, stored copies they may displace, stored opens and clicks of a campaign sent anew, and stored
+    -- rows this run's score date makes visible (or, in a backfill, hides again).
+    select event_id from new_rows
+    union
+    select stored.event_id
+    from stored
+    inner join new_campaign_sends
+        on stored.lead_id = new_campaign_sends.lead_id
+            and stored.campaign_id = new_campaign_sends.campaign_id
+    union
+    select event_id from stored
+    where
+        (row_problem = 'occurred_after_score_date' and occurred_at < {{ score_cutoff() }})
+        or (row_problem is null and occurred_at >= {{ score_cutoff() }})
+),
+
+rescored as (
+    -- Every copy of every touched event id, stored or new; the run replaces the stored ones.
+    select
+        stored.event_id,
+        stored.lead_id,
+        stored.event_type,
+        stored.occurred_at,
+        stored.url,
+        stored.form_name,
+        stored.campaign_id,
+        stored.user_agent
+    from stored
+    inner join touched_event_ids
+        on stored.event_id = touched_event_ids.event_id
+    union all
+    select * from new_rows
+),
+
+rescored_campaigns as (
+    select distinct
+        lead_id,
+        campaign_id
+    from rescored
+),
+
+campaign_sends as (
+    -- When each lead was first sent each campaign it has rescored rows of, over stored and new rows.
+    select
+        delivered.lead_id,
+        delivered.campaign_id,
+        min(delivered.occurred_at) as campaign_sent_at
+    from (
+        select
+            lead_id,
+            campaign_id,
+            occurred_at
+        from stored
+        where event_type = 'email_sent'
+        union all
+        select
+            lead_id,
+            campaign_id,
+            occurred_at
+        from new_rows
+        where event_type = 'email_sent'
+    ) as delivered
+    inner join rescored_campaigns
+        on delivered.lead_id = rescored_campaigns.lead_id
+            and delivered.campaign_id = rescored_campaigns.campaign_id
+    group by delivered.lead_id, delivered.campaign_id
+),
+
+with_campaign_send as (
+    -- A row without an event id is never used, so it is not given a send (and never needs rewriting).
+    select
+        rescored.*,
+        case when rescored.event_id is not null then campaign_sends.campaign_sent_at end as campaign_sent_at
+    from rescored
+    left join campaign_sends
+        on rescored.lead_id = campaign_sends.lead_id
+            and rescored.campaign_id = campaign_sends.campaign_id
 ),
 
 bot_flagged as (
@@ -60,14 +212,18 @@ deduplicated as (
         *,
         {{ keep_first_valid(
             key='event_id',
-            order_by='occurred_at, lead_id, event_type',
+            order_by='occurred_at, lead_id, event_type, url, form_name, campaign_id, user_agent',
             duplicate_reason='duplicate_event_id',
         ) }} as quarantine_reason
     from checked
 ),
 
 final as (
-    select * from deduplicated
+    select
+        *,
+        -- When this run began: which rows it (re)wrote, so the score history rescores the days they change.
+        cast('{{ run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f') }}' as timestamp) as staged_at
+    from deduplicated
 )
 
 select * from final
