@@ -71,6 +71,14 @@ test-postgres: install
 #   make backtest CANDIDATE=candidate
 BASELINE ?= default
 CANDIDATE ?= enterprise
-.PHONY: backtest
+.PHONY: backtest bench
 backtest: install
 	LEADSCORE_DUCKDB_PATH=$(DEMO_DB) $(BIN)/leadscore backtest --baseline $(BASELINE) --candidate $(CANDIDATE)
+
+# Benchmarks (not tests): per lead count, the full dbt build, a score-date-only build and the daily run
+# against the single-query floor and a pandas baseline, scores checked identical; figures to
+# docs/benchmarks.json and docs/benchmarks.md. Scratch DuckDB files (GBs at 1M leads) go to BENCH_DIR.
+BENCH_LEADS ?= 100000 1000000
+BENCH_DIR ?= /tmp/leadscore-bench
+bench: install
+	$(BIN)/leadscore bench $(foreach n,$(BENCH_LEADS),--leads $(n)) --dir $(BENCH_DIR)

@@ -1,4 +1,4 @@
--- The floor: the default model's scores as of one day ($score_date), in ONE hand-written DuckDB query
+-- The floor: the default model's scores as of one day (the variable score_date), in ONE hand-written DuckDB query
 -- over the raw tables. The default model's rules, caps, grades, tiers and thresholds are hard-coded
 -- below (a copy of seeds/scoring_rules.csv and friends for model_id = 'default'); the lookup seeds
 -- (reference_lists, country_aliases, job_title_patterns) are read from the warehouse's seeds schema.
@@ -25,7 +25,7 @@ leads_checked as (
         or not regexp_matches(nullif(lower(trim(l.email)), ''), '^[^@ ]+@[^@ ]+[.][^@ ]+$')
         or nullif(trim(l.lead_id), '') is null
         or l.created_at is null
-        or cast(l.created_at as timestamp) >= (cast($score_date as date) + 1) as is_bad
+        or cast(l.created_at as timestamp) >= (cast(getvariable('score_date') as date) + 1) as is_bad
     from raw.leads as l
 ),
 
@@ -35,9 +35,9 @@ deduplicated_leads as (
     from leads_checked
     where not is_bad
     qualify row_number() over (
-        partition by lead_id
-        order by updated_at desc nulls last, created_at desc nulls last, email, crm_record_id
-    ) = 1
+            partition by lead_id
+            order by updated_at desc nulls last, created_at desc nulls last, email asc, crm_record_id asc
+        ) = 1
 ),
 
 valid_leads as (
@@ -62,21 +62,24 @@ valid_accounts as (
     where
         nullif(trim(a.account_id), '') is not null
         and a.created_at is not null
-        and cast(a.created_at as timestamp) < (cast($score_date as date) + 1)
+        and cast(a.created_at as timestamp) < (cast(getvariable('score_date') as date) + 1)
     qualify row_number() over (
-        partition by nullif(trim(a.account_id), '')
-        order by
-            cast(a.created_at as timestamp) desc nulls last,
-            nullif(trim(a.account_name), ''),
-            nullif(replace(replace(replace(lower(trim(a.domain)), 'https://', ''), 'http://', ''), 'www.', ''), '')
-    ) = 1
+            partition by nullif(trim(a.account_id), '')
+            order by
+                cast(a.created_at as timestamp) desc nulls last,
+                nullif(trim(a.account_name), ''),
+                nullif(replace(replace(replace(lower(trim(a.domain)), 'https://', ''), 'http://', ''), 'www.', ''), '')
+        ) = 1
 ),
 
 personas as (
     select
         t.job_title,
         arg_min(jtp.persona, jtp.priority) as persona
-    from (select distinct job_title from valid_leads where job_title is not null) as t
+    from (
+        select distinct job_title from valid_leads
+        where job_title is not null
+    ) as t
     inner join seeds.job_title_patterns as jtp
         on regexp_matches(t.job_title, jtp.pattern)
     group by t.job_title
@@ -133,10 +136,10 @@ valid_events as (
             'form_submit', 'webinar_attended'
         )
         and ec.occurred_at is not null
-        and ec.occurred_at < (cast($score_date as date) + 1)
+        and ec.occurred_at < (cast(getvariable('score_date') as date) + 1)
     qualify row_number() over (
-        partition by ec.event_id order by ec.occurred_at, ec.lead_id, ec.event_type
-    ) = 1
+            partition by ec.event_id order by ec.occurred_at, ec.lead_id, ec.event_type
+        ) = 1
 ),
 
 human_events as (
@@ -147,18 +150,18 @@ human_events as (
         ve.occurred_at,
         ve.url,
         ve.form_name,
-        date_diff('day', cast(ve.occurred_at as date), cast($score_date as date)) as age_days
+        date_diff('day', cast(ve.occurred_at as date), cast(getvariable('score_date') as date)) as age_days
     from valid_events as ve
     inner join valid_leads as vl on ve.lead_id = vl.lead_id
     where not (
-        ve.event_type in ('email_open', 'email_click')
-        and (
-            coalesce(date_diff('second', ve.campaign_sent_at, ve.occurred_at) between 0 and 10, false)
-            or coalesce(regexp_matches(
-                lower(ve.user_agent), 'barracuda|mimecast|proofpoint|safelinks|defender|scanner|bot|spider|crawler'
-            ), false)
+            ve.event_type in ('email_open', 'email_click')
+            and (
+                coalesce(date_diff('second', ve.campaign_sent_at, ve.occurred_at) between 0 and 10, false)
+                or coalesce(regexp_matches(
+                    lower(ve.user_agent), 'barracuda|mimecast|proofpoint|safelinks|defender|scanner|bot|spider|crawler'
+                ), false)
+            )
         )
-    )
 ),
 
 valid_status_changes as (
@@ -175,11 +178,11 @@ valid_status_changes as (
             'disqualified', 'recycled'
         )
         and sc.changed_at is not null
-        and cast(sc.changed_at as timestamp) < (cast($score_date as date) + 1)
+        and cast(sc.changed_at as timestamp) < (cast(getvariable('score_date') as date) + 1)
     qualify row_number() over (
-        partition by nullif(trim(sc.status_change_id), '')
-        order by cast(sc.changed_at as timestamp), nullif(trim(sc.lead_id), ''), lower(trim(sc.new_status))
-    ) = 1
+            partition by nullif(trim(sc.status_change_id), '')
+            order by cast(sc.changed_at as timestamp), nullif(trim(sc.lead_id), ''), lower(trim(sc.new_status))
+        ) = 1
 ),
 
 last_resets as (
@@ -194,10 +197,20 @@ last_resets as (
 ),
 
 rules as (
-    -- rule_id, component, event_type, url_contains, form_name, points, window_days, half_life_days,
-    -- max_occurrences, min_occurrences (award once when set)
-    select *
-    from (values
+    -- The default model's event rules; min_occurrences set = awarded once when that many events fall in the window.
+    select
+        r.rule_id,
+        r.component,
+        r.event_type,
+        r.url_contains,
+        r.form_name,
+        r.points,
+        r.window_days,
+        r.half_life_days,
+        r.max_occurrences,
+        r.min_occurrences
+    from (
+        values
         ('pricing_page', 'behavioral', 'page_view', '/pricing', null, 15.0, 30, 14.0, 3, null),
         ('email_open', 'behavioral', 'email_open', null, null, 5.0, 90, 30.0, 4, null),
         ('email_click', 'behavioral', 'email_click', null, null, 10.0, 90, 30.0, 4, null),
@@ -268,8 +281,10 @@ attribute_points as (
         + (case when sl.employee_count between 200 and 5000 then 15 else 0 end)
         + (case when sl.persona = 'decision_maker' then 25 when sl.persona = 'end_user' then 10 else 0 end)
         + (case when tc.list_value is not null then 10 else 0 end) as firmographic,
-        (case when date_diff('day', cast(coalesce(la.last_activity_at, sl.created_at) as date), cast($score_date as date)) >= 30
-            then -20 else 0 end)
+        (case when date_diff('day', cast(coalesce(la.last_activity_at, sl.created_at) as date), cast(getvariable('score_date') as date)) >= 30
+                then -20
+            else 0
+        end)
         + (case when pe.list_value is not null then -15 else 0 end)
         + (case when co.list_value is not null then -100 else 0 end)
         + (case when sl.persona = 'student' then -50 else 0 end)
@@ -298,11 +313,15 @@ subscores as (
     select
         ap.lead_id,
         ap.is_disqualified,
-        cast(round(least(coalesce(es.behavioral, 0), 100) + 1e-9 * sign(least(coalesce(es.behavioral, 0), 100)))
-            as integer) as behavioral_points,
+        cast(
+            round(least(coalesce(es.behavioral, 0), 100) + 1e-9 * sign(least(coalesce(es.behavioral, 0), 100)))
+            as integer
+        ) as behavioral_points,
         cast(least(ap.firmographic, 100) as integer) as firmographic_points,
-        cast(round(greatest(ap.negative + coalesce(es.negative, 0), -200)
-            + 1e-9 * sign(greatest(ap.negative + coalesce(es.negative, 0), -200))) as integer) as negative_points
+        cast(round(
+            greatest(ap.negative + coalesce(es.negative, 0), -200)
+            + 1e-9 * sign(greatest(ap.negative + coalesce(es.negative, 0), -200))
+        ) as integer) as negative_points
     from attribute_points as ap
     left join event_subscores as es on ap.lead_id = es.lead_id
 ),
@@ -319,7 +338,8 @@ final as (
             when firmographic_points >= 15 then 'C' else 'D'
         end as fit_grade,
         case when behavioral_points >= 75 then 1 when behavioral_points >= 50 then 2
-            when behavioral_points >= 25 then 3 else 4 end as engagement_tier,
+            when behavioral_points >= 25 then 3 else 4
+        end as engagement_tier,
         case
             when behavioral_points + firmographic_points + negative_points >= 100 and firmographic_points >= 35
                 then 'hot'
