@@ -127,9 +127,10 @@ def _events(con: duckdb.DuckDBPyConnection, leads: pd.DataFrame, cutoff: pd.Time
         "campaign_id": _text(raw.campaign_id), "user_agent": _text(raw.user_agent),
     })
     del raw
-    sends = events[events.event_type == "email_sent"].groupby(["lead_id", "campaign_id"], dropna=False).occurred_at.min()
-    sent_at = pd.MultiIndex.from_frame(events[["lead_id", "campaign_id"]]).map(sends.to_dict().get)
-    seconds = (events.occurred_at.dt.floor("s") - pd.to_datetime(pd.Series(sent_at, index=events.index)).dt.floor("s")).dt.total_seconds()
+    # The lead's first send of the campaign, over every delivered row (as the SQL window does).
+    sends = events.occurred_at.where(events.event_type == "email_sent")
+    sent_at = sends.groupby([events.lead_id, events.campaign_id], dropna=False).transform("min")
+    seconds = (events.occurred_at.dt.floor("s") - sent_at.dt.floor("s")).dt.total_seconds()
     opened = events.event_type.isin(["email_open", "email_click"])
     is_bot = opened & (seconds.between(0, BOT_CLICK_SECONDS)
                        | events.user_agent.str.lower().str.contains(BOT_USER_AGENT_PATTERN, regex=True).fillna(False).astype(bool))
