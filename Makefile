@@ -30,6 +30,7 @@ demo: install
 lint: install
 	rm -f target/lint.duckdb
 	LEADSCORE_DUCKDB_PATH=target/lint.duckdb $(BIN)/sqlfluff lint models tests analyses
+	$(BIN)/sqlfluff lint --templater raw src/leadscore/sql
 
 pytest: install
 	$(BIN)/pytest

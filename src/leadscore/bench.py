@@ -288,7 +288,7 @@ class SizeRun:
 
 
 def _ratio(numerator: float, denominator: float) -> str:
-    return f"{numerator / denominator:.1f}x" if denominator else "n/a"
+    return f"{numerator / denominator:.3g}x" if denominator else "n/a"
 
 
 def _cell(step: dict | None) -> str:
@@ -307,7 +307,7 @@ def targets(result: dict) -> list[tuple[str, str, bool | None]]:
     return [
         ("full build <= 1.5x the floor", _ratio(full["seconds"], floor["seconds"]),
          full["seconds"] <= 1.5 * floor["seconds"]),
-        ("full build >= 20x faster than pandas", f"{speedup:.1f}x" if speedup else "pandas failed",
+        ("full build >= 20x faster than pandas", f"{speedup:.3g}x" if speedup else "pandas failed",
          speedup >= 20 if speedup else None),
         ("full build peak RSS <= 6 GB", f"{full['peak_rss_mb'] / 1024:.2f} GB", full["peak_rss_mb"] <= 6 * 1024),
     ]
