@@ -30,6 +30,7 @@ demo: install
 lint: install
 	rm -f target/lint.duckdb
 	LEADSCORE_DUCKDB_PATH=target/lint.duckdb $(BIN)/sqlfluff lint models tests analyses
+	$(BIN)/sqlfluff lint --templater raw src/leadscore/sql
 
 pytest: install
 	$(BIN)/pytest
@@ -84,7 +85,7 @@ test-postgres: install
 #   make backtest CANDIDATE=candidate
 BASELINE ?= default
 CANDIDATE ?= enterprise
-.PHONY: backtest
+.PHONY: backtest bench
 backtest: install
 	LEADSCORE_DUCKDB_PATH=$(DEMO_DB) $(BIN)/leadscore backtest --baseline $(BASELINE) --candidate $(CANDIDATE)
 
@@ -110,3 +111,13 @@ metrics: metrics-install
 # Every metric against pandas over the marts, on the pytest session's 3,000-lead warehouse.
 test-metrics: metrics-install
 	$(BIN)/pytest tests/python/test_metrics.py
+
+# Benchmarks (not tests): per lead count, the full dbt build, a score-date-only build and the daily run
+# against the single-query floor and a pandas baseline, scores checked identical; figures to
+# docs/benchmarks.json and docs/benchmarks.md. Scratch DuckDB files (GBs at 1M leads) go to BENCH_DIR;
+# more options (leadscore bench --help) in BENCH_ARGS, e.g. BENCH_ARGS=--long-history-days=0.
+BENCH_LEADS ?= 100000 1000000
+BENCH_DIR ?= /tmp/leadscore-bench
+BENCH_ARGS ?=
+bench: install
+	$(BIN)/leadscore bench $(foreach n,$(BENCH_LEADS),--leads $(n)) --dir $(BENCH_DIR) $(BENCH_ARGS)

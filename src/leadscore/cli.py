@@ -24,6 +24,12 @@ def _identifier(value: str) -> str:
     return value
 
 
+def _memory_size(value: str) -> str | None:
+    from leadscore.bench import memory_size
+
+    return memory_size(value)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="leadscore")
 def main() -> None:
@@ -203,6 +209,39 @@ def sync(destination: str, dry_run: bool, full_resync: bool, max_attempts: int, 
     if report.failed:
         raise SystemExit(1)
 
+
+@main.command()
+@click.option("--leads", "lead_counts", type=click.IntRange(min=1), multiple=True, default=[100_000, 1_000_000],
+              show_default=True, help="Lead count to measure (repeat for several).")
+@click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path), default=Path("/tmp/leadscore-bench"),
+              show_default=True, help="Scratch folder for the DuckDB files (several GB at 1M leads) and logs.")
+@click.option("--score-date", type=click.DateTime(formats=["%Y-%m-%d"]), default="2026-11-22", show_default=True,
+              help="Last generated day and the as-of date of every build.")
+@click.option("--duckdb-memory-limit", default="5GB", show_default=True,
+              callback=lambda _ctx, _param, value: _memory_size(value),
+              help="DuckDB memory_limit of the builds and the floor (profile target duckdb_capped); '' for DuckDB's default.")
+@click.option("--pandas-memory-gb", type=click.FloatRange(min=1), default=16.0, show_default=True,
+              help="Address-space cap of the pandas baseline; beyond it the baseline is recorded as failed.")
+@click.option("--long-history-days", type=click.IntRange(min=0), default=365, show_default=True,
+              help="Also time a full build with this many days of score history, at 100,000 leads or fewer (0: skip).")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("docs/benchmarks.json"), show_default=True, help="Results, merged by lead count.")
+@click.option("--markdown", "markdown_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("docs/benchmarks.md"), show_default=True, help="Rendered from the JSON.")
+def bench(lead_counts: tuple[int, ...], folder: Path, score_date: dt.datetime, duckdb_memory_limit: str,
+          pandas_memory_gb: float, long_history_days: int, json_path: Path, markdown_path: Path) -> None:
+    """Time the full dbt build, a score-date-only build and the daily run against the single-query floor and a
+    pandas baseline, check their scores are identical, and write the figures (run from the project folder)."""
+    from leadscore.bench import BenchError, run_bench
+
+    try:
+        results = run_bench(list(lead_counts), folder, score_date.date(), Path.cwd(), json_path, markdown_path,
+                            duckdb_memory_limit, pandas_memory_gb, long_history_days)
+    except BenchError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(f"wrote {json_path} and {markdown_path}")
+    if not all(r["identical"] for r in results):
+        raise click.ClickException(f"scores differ or a baseline failed; see {markdown_path}")
 
 if __name__ == "__main__":
     main()

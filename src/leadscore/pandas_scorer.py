@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 from pathlib import Path
 
 import numpy as np
@@ -81,13 +82,14 @@ def _engaged_since(events: pd.DataFrame, resets: pd.DataFrame) -> pd.Series:
     return cutoff.isna() | (pd.to_datetime(events.occurred_at) >= cutoff)
 
 
-def ledger(events: pd.DataFrame, attributes: pd.DataFrame, score_date: dt.date, seeds: Path = SEEDS) -> pd.DataFrame:
+def ledger(events: pd.DataFrame, attributes: pd.DataFrame, score_date: dt.date, seeds: Path = SEEDS,
+           model_ids: Collection[str] | None = None) -> pd.DataFrame:
     """One row per (model_id, lead_id, rule_id) that fired, with component, points and disqualifier flag.
 
     `events` needs a boolean column `is_engaged` (see _engaged_since); `attributes` includes the
-    day-dependent ones."""
+    day-dependent ones. `model_ids` limits the rules to those models (default: all)."""
     rules = _seed("scoring_rules", seeds)
-    rules = rules[rules.is_active.str.lower() == "true"]
+    rules = rules[(rules.is_active.str.lower() == "true") & (model_ids is None or rules.model_id.isin(model_ids))]
     ref = _seed("reference_lists", seeds)
     lists = {name: set(group.list_value.str.lower()) for name, group in ref.groupby(ref.list_name.str.lower())}
     events = events.assign(age_days=(pd.Timestamp(score_date) - pd.to_datetime(events.occurred_date)).dt.days)
@@ -149,15 +151,16 @@ def _band(values: pd.Series, bands: pd.DataFrame, label: str, threshold: str) ->
 
 
 def scores(leads: pd.DataFrame, events: pd.DataFrame, attributes: pd.DataFrame, resets: pd.DataFrame,
-           score_date: dt.date, seeds: Path = SEEDS) -> pd.DataFrame:
-    """One row per lead (lead_id, created_at) and active model: subscores, total, grade, tier and
-    threshold_status, like lead_scores; score_status is threshold_status unless disqualified."""
+           score_date: dt.date, seeds: Path = SEEDS, model_ids: Collection[str] | None = None) -> pd.DataFrame:
+    """One row per lead (lead_id, created_at) and active model (of `model_ids`, default all): subscores,
+    total, grade, tier and threshold_status, like lead_scores; score_status is threshold_status unless
+    disqualified."""
     models = _seed("scoring_models", seeds)
-    models = models[models.is_active.str.lower() == "true"]
+    models = models[(models.is_active.str.lower() == "true") & (model_ids is None or models.model_id.isin(model_ids))]
     lead_ids = leads.lead_id
     events = events.assign(is_engaged=_engaged_since(events, resets))
     attributes = pd.concat([attributes, _inactivity(leads, events, score_date)], ignore_index=True)
-    led = ledger(events, attributes, score_date, seeds)
+    led = ledger(events, attributes, score_date, seeds, model_ids)
     sums = led.pivot_table(index=["model_id", "lead_id"], columns="component", values="points", aggfunc="sum")
     disq = led.groupby(["model_id", "lead_id"]).is_disqualifier.any()
     grades, tiers, thresholds = (_seed(n, seeds) for n in ("fit_grades", "engagement_tiers", "score_thresholds"))
