@@ -29,6 +29,8 @@ import click
 import duckdb
 import pandas as pd
 
+from leadscore.dayshift import hold_back_events, release_events
+
 BIN = Path(sys.executable).parent
 SCORE_COLUMNS = ["behavioral_points", "firmographic_points", "negative_points", "total_score", "fit_grade",
                  "engagement_tier", "threshold_status", "is_disqualified"]
@@ -77,25 +79,6 @@ def measure(cmd: list[str], env: dict[str, str], log: Path, memory_limit_bytes: 
         raise BenchError(f"{' '.join(cmd)}: no timing in {stats}:\n{text[-2000:]}")
     seconds = sum(float(part) * 60 ** i for i, part in enumerate(reversed(wall.group(1).split(":"))))
     return Measured(round(seconds, 2), round(int(rss.group(1)) / 1024, 1), done.returncode)
-
-
-def hold_back_last_day(db_path: Path, day: dt.date) -> int:
-    """Move the raw events of `day` and later to raw.events_held_back (as if they had not arrived yet)."""
-    with duckdb.connect(str(db_path)) as con:
-        con.execute("create or replace table raw.events_held_back as select * from raw.events where occurred_at >= ?",
-                    [day])
-        con.execute("delete from raw.events where occurred_at >= ?", [day])
-        [(rows,)] = con.execute("select count(*) from raw.events_held_back").fetchall()
-    return int(rows)
-
-
-def restore_held_back(db_path: Path) -> int:
-    """Put the held-back events back into raw.events (they arrive)."""
-    with duckdb.connect(str(db_path)) as con:
-        [(rows,)] = con.execute("select count(*) from raw.events_held_back").fetchall()
-        con.execute("insert into raw.events select * from raw.events_held_back")
-        con.execute("drop table raw.events_held_back")
-    return int(rows)
 
 
 def memory_size(value: str | None) -> str | None:
@@ -255,9 +238,11 @@ class SizeRun:
             history_db.unlink()
 
         daily_db = self.copy_of(raw, "daily")
-        held_back = hold_back_last_day(daily_db, self.score_date)
+        with duckdb.connect(str(daily_db)) as con:
+            held_back = hold_back_events(con, self.score_date)
         steps["build_day_before"] = self.dbt("build_day_before", daily_db, self.score_date - dt.timedelta(days=1))
-        restore_held_back(daily_db)
+        with duckdb.connect(str(daily_db)) as con:
+            release_events(con)
         steps["daily_run"] = self.dbt("daily_run", daily_db, self.score_date)
 
         steps["floor"], floor_frame = self.score("floor", full_db)

@@ -11,8 +11,7 @@ import duckdb
 import pytest
 from conftest import SCORE_DATE
 
-from leadscore.bench import SCORE_COLUMNS, differences, dbt_scores, floor_scores, hold_back_last_day, \
-    is_identical, pandas_scores, restore_held_back
+from leadscore.bench import SCORE_COLUMNS, differences, dbt_scores, floor_scores, is_identical, pandas_scores
 
 DAY = dt.date.fromisoformat(SCORE_DATE)
 
@@ -46,21 +45,6 @@ def test_pandas_baseline_equals_lead_scores(built_warehouse: Path) -> None:
     baseline = pandas_scores(built_warehouse, DAY)
     found = differences(built, baseline[["lead_id", *SCORE_COLUMNS]])
     assert is_identical(found), found
-
-
-def test_hold_back_moves_the_last_day_out_and_back(raw_warehouse: Path, tmp_path: Path) -> None:
-    path = tmp_path / "held.duckdb"
-    path.write_bytes(raw_warehouse.read_bytes())
-    count = "select count(*), count(*) filter (where occurred_at >= ?) from raw.events"
-    with duckdb.connect(str(path), read_only=True) as con:
-        [(before, last_day)] = con.execute(count, [DAY]).fetchall()
-    assert last_day > 0
-    assert hold_back_last_day(path, DAY) == last_day
-    with duckdb.connect(str(path), read_only=True) as con:
-        assert con.execute(count, [DAY]).fetchall() == [(before - last_day, 0)]
-    assert restore_held_back(path) == last_day
-    with duckdb.connect(str(path), read_only=True) as con:
-        assert con.execute(count, [DAY]).fetchall() == [(before, last_day)]
 
 
 @pytest.mark.parametrize("value", ["5GB", "512MB", "1.5GiB"])
