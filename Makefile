@@ -115,7 +115,8 @@ test-metrics: metrics-install
 # Benchmarks (not tests): per lead count, the full dbt build, a score-date-only build and the daily run
 # against the single-query floor and a pandas baseline, scores checked identical; figures to
 # docs/benchmarks.json and docs/benchmarks.md. Scratch DuckDB files (GBs at 1M leads) go to BENCH_DIR;
-# more options (leadscore bench --help) in BENCH_ARGS, e.g. BENCH_ARGS=--long-history-days=0.
+# more options (leadscore bench --help) in BENCH_ARGS, e.g. BENCH_ARGS=--long-history-days=0, or at 1M leads
+# BENCH_ARGS="--skip full_build --skip daily_run" to measure the other steps without those two long ones.
 BENCH_LEADS ?= 100000 1000000
 BENCH_DIR ?= /tmp/leadscore-bench
 BENCH_ARGS ?=

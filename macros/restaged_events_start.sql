@@ -1,5 +1,5 @@
 {% macro restaged_events_start() -%}
-    {#- The first day of the events this run wrote to base_activity__events (new, late or re-decided rows that
+    {#- The first day of the events this run stamped in base_activity__events (new, late or re-decided rows that
         are, or may have displaced, a usable event), as a Python date; none when it wrote none. Scores of
         stored days from then on are out of date. -#}
     {%- if not execute or load_relation(ref('base_activity__events')) is none -%}

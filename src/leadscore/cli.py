@@ -224,19 +224,23 @@ def sync(destination: str, dry_run: bool, full_resync: bool, max_attempts: int, 
               help="Address-space cap of the pandas baseline; beyond it the baseline is recorded as failed.")
 @click.option("--long-history-days", type=click.IntRange(min=0), default=365, show_default=True,
               help="Also time a full build with this many days of score history, at 100,000 leads or fewer (0: skip).")
+@click.option("--skip", type=click.Choice(["full_build", "daily_run"]), multiple=True,
+              help="Steps not to run (repeat for several), e.g. at 1M leads where each takes over an hour; the floor "
+                   "and pandas are then compared with the score-date-only build.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("docs/benchmarks.json"), show_default=True, help="Results, merged by lead count.")
 @click.option("--markdown", "markdown_path", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("docs/benchmarks.md"), show_default=True, help="Rendered from the JSON.")
 def bench(lead_counts: tuple[int, ...], folder: Path, score_date: dt.datetime, duckdb_memory_limit: str,
-          pandas_memory_gb: float, long_history_days: int, json_path: Path, markdown_path: Path) -> None:
+          pandas_memory_gb: float, long_history_days: int, skip: tuple[str, ...], json_path: Path,
+          markdown_path: Path) -> None:
     """Time the full dbt build, a score-date-only build and the daily run against the single-query floor and a
     pandas baseline, check their scores are identical, and write the figures (run from the project folder)."""
     from leadscore.bench import BenchError, run_bench
 
     try:
         results = run_bench(list(lead_counts), folder, score_date.date(), Path.cwd(), json_path, markdown_path,
-                            duckdb_memory_limit, pandas_memory_gb, long_history_days)
+                            duckdb_memory_limit, pandas_memory_gb, long_history_days, frozenset(skip))
     except BenchError as err:
         raise click.ClickException(str(err)) from err
     click.echo(f"wrote {json_path} and {markdown_path}")

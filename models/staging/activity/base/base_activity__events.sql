@@ -119,7 +119,8 @@ touched_event_ids as (
 ),
 
 rescored as (
-    -- Every copy of every touched event id, stored or new; the run replaces the stored ones.
+    -- Every copy of every touched event id, stored or new, with what was decided for a stored copy before:
+    -- the run replaces the stored ones.
     select
         stored.event_id,
         stored.lead_id,
@@ -128,12 +129,20 @@ rescored as (
         stored.url,
         stored.form_name,
         stored.campaign_id,
-        stored.user_agent
+        stored.user_agent,
+        stored.is_bot as stored_is_bot,
+        stored.quarantine_reason as stored_quarantine_reason,
+        stored.staged_at as stored_staged_at
     from stored
     inner join touched_event_ids
         on stored.event_id = touched_event_ids.event_id
     union all
-    select * from new_rows
+    select
+        *,
+        cast(null as boolean) as stored_is_bot,
+        cast(null as {{ dbt.type_string() }}) as stored_quarantine_reason,
+        cast(null as timestamp) as stored_staged_at
+    from new_rows
 ),
 
 rescored_campaigns as (
@@ -220,9 +229,28 @@ deduplicated as (
 
 final as (
     select
-        *,
-        -- When this run began: which rows it (re)wrote, so the score history rescores the days they change.
-        cast('{{ run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f') }}' as timestamp) as staged_at
+        event_id,
+        lead_id,
+        event_type,
+        occurred_at,
+        url,
+        form_name,
+        campaign_id,
+        user_agent,
+        campaign_sent_at,
+        is_bot,
+        row_problem,
+        quarantine_reason,
+        -- A rewritten row decided as before keeps its stamp: only the days of new rows and of rows that
+        -- changed between used and not used (or bot and human) are rescored downstream.
+        case
+            when
+                stored_staged_at is not null
+                and is_bot = stored_is_bot
+                and coalesce(quarantine_reason, '') = coalesce(stored_quarantine_reason, '')
+                then stored_staged_at
+            else cast('{{ run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f') }}' as timestamp)
+        end as staged_at
     from deduplicated
 )
 
