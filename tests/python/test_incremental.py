@@ -195,6 +195,29 @@ def test_a_rerun_without_new_events_writes_no_event_row(incremental: Replayed, t
     assert scored == [(DAY,)], "a rerun without new events rescored stored days"
 
 
+def test_an_ordinary_day_rescores_only_that_day(raw_warehouse: Path, tmp_path: Path) -> None:
+    """The day's sends re-decide the stored opens and clicks of their campaigns (the bot check), which rewrites
+    rows of earlier days; rows decided as before keep their stamp, so only the new day is rescored."""
+    path = _copy(raw_warehouse, tmp_path, "ordinary.duckdb")
+    with duckdb.connect(str(path)) as con:
+        hold_back_events(con, DAY)
+    dbt(["build", "--select", "+lead_score_history", *NO_TESTS], path, tmp_path, PREVIOUS)
+    with duckdb.connect(str(path)) as con:
+        (stored_rowid,) = con.execute("select max(rowid) from staging.base_activity__events").fetchone()
+        release_events(con)
+    dbt(["run", "--select", "base_activity__events", "int_score_dates"], path, tmp_path, DAY)
+    with duckdb.connect(str(path), read_only=True) as con:
+        rewritten_earlier, stamped_earlier = con.execute(f"""
+            select count(*), count(*) filter (where staged_at = (select max(staged_at) from staging.base_activity__events))
+            from staging.base_activity__events
+            where rowid > {stored_rowid} and occurred_at < '{DAY}'
+        """).fetchone()
+        scored = con.execute(
+            "select as_of_date from intermediate.int_score_dates where is_history_day order by 1").fetchall()
+    assert rewritten_earlier >= 20 and stamped_earlier == 0
+    assert scored == [(DAY,)], "an ordinary day rescored stored days"
+
+
 def test_a_row_later_than_the_lookback_is_found_and_said(incremental: Replayed, tmp_path: Path) -> None:
     path = _copy(incremental.path, tmp_path, "late.duckdb")
     very_late = ("X_VERY_LATE", OTHER_LEAD, "page_view", datetime(2026, 10, 1, 12, 0, 0), PRICING, None, None, UA)
