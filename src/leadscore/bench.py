@@ -173,6 +173,7 @@ class SizeRun:
     pandas_memory_bytes: int
     long_history_days: int
     skipped: frozenset[str] = frozenset()
+    keep_databases: bool = False
 
     def env(self, db: Path, step: str) -> dict[str, str]:
         return {**os.environ, "LEADSCORE_DUCKDB_PATH": str(db), "LEADSCORE_DUCKDB_MEMORY_LIMIT": self.duckdb_memory_limit,
@@ -261,7 +262,8 @@ class SizeRun:
         for path in built_dbs:
             with duckdb.connect(str(path), read_only=True) as con:
                 built.append(dbt_scores(con))
-            path.unlink()
+            if not self.keep_databases:
+                path.unlink()
         reference = "full_build" if "full_build" in steps else "score_date_only"
         checks = {"floor_vs_dbt": differences(built[0], floor_frame)}
         if "daily_run" in steps:
@@ -393,11 +395,12 @@ def merge_results(path: Path, new: list[dict]) -> list[dict]:
 
 def run_bench(lead_counts: list[int], folder: Path, score_date: dt.date, project_dir: Path, json_path: Path,
               markdown_path: Path, duckdb_memory_limit: str, pandas_memory_gb: float,
-              long_history_days: int, skipped: frozenset[str] = frozenset()) -> list[dict]:
+              long_history_days: int, skipped: frozenset[str] = frozenset(),
+              keep_databases: bool = False) -> list[dict]:
     results = []
     for leads in lead_counts:
         size = SizeRun(leads, folder / f"leads-{leads}", score_date, project_dir, duckdb_memory_limit,
-                       int(pandas_memory_gb * 1024 ** 3), long_history_days, skipped)
+                       int(pandas_memory_gb * 1024 ** 3), long_history_days, skipped, keep_databases)
         results.append(size.run())
         stored = merge_results(json_path, results)  # written after every size: a long run keeps what it measured
         json_path.write_text(json.dumps(stored, indent=2) + "\n")

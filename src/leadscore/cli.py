@@ -227,20 +227,23 @@ def sync(destination: str, dry_run: bool, full_resync: bool, max_attempts: int, 
 @click.option("--skip", type=click.Choice(["full_build", "daily_run"]), multiple=True,
               help="Steps not to run (repeat for several), e.g. at 1M leads where each takes over an hour; the floor "
                    "and pandas are then compared with the score-date-only build.")
+@click.option("--keep-databases", is_flag=True,
+              help="Keep the built DuckDB files in --dir (to profile a model on them, e.g. with EXPLAIN ANALYZE).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("docs/benchmarks.json"), show_default=True, help="Results, merged by lead count.")
 @click.option("--markdown", "markdown_path", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("docs/benchmarks.md"), show_default=True, help="Rendered from the JSON.")
 def bench(lead_counts: tuple[int, ...], folder: Path, score_date: dt.datetime, duckdb_memory_limit: str,
-          pandas_memory_gb: float, long_history_days: int, skip: tuple[str, ...], json_path: Path,
-          markdown_path: Path) -> None:
+          pandas_memory_gb: float, long_history_days: int, skip: tuple[str, ...], keep_databases: bool,
+          json_path: Path, markdown_path: Path) -> None:
     """Time the full dbt build, a score-date-only build and the daily run against the single-query floor and a
     pandas baseline, check their scores are identical, and write the figures (run from the project folder)."""
     from leadscore.bench import BenchError, run_bench
 
     try:
         results = run_bench(list(lead_counts), folder, score_date.date(), Path.cwd(), json_path, markdown_path,
-                            duckdb_memory_limit, pandas_memory_gb, long_history_days, frozenset(skip))
+                            duckdb_memory_limit, pandas_memory_gb, long_history_days, frozenset(skip),
+                            keep_databases)
     except BenchError as err:
         raise click.ClickException(str(err)) from err
     click.echo(f"wrote {json_path} and {markdown_path}")
