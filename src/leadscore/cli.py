@@ -225,7 +225,7 @@ def sync(destination: str, dry_run: bool, full_resync: bool, max_attempts: int, 
 @click.option("--long-history-days", type=click.IntRange(min=0), default=365, show_default=True,
               help="Also time a full build with this many days of score history, at 100,000 leads or fewer (0: skip).")
 @click.option("--skip", type=click.Choice(["full_build", "daily_run"]), multiple=True,
-              help="Steps not to run (repeat for several), e.g. at 1M leads where each takes over an hour; the floor "
+              help="Steps not to run (repeat for several), e.g. at 1M leads to measure the others first; the floor "
                    "and pandas are then compared with the score-date-only build.")
 @click.option("--keep-databases", is_flag=True,
               help="Keep the built DuckDB files in --dir (to profile a model on them, e.g. with EXPLAIN ANALYZE).")
