@@ -67,6 +67,8 @@ new_rows as (
     {%- endif %}
 ),
 
+{%- if is_incremental() %}
+
 first_new_sends as (
     select
         lead_id,
@@ -117,10 +119,12 @@ touched_event_ids as (
         (row_problem = 'occurred_after_score_date' and occurred_at < {{ score_cutoff() }})
         or (row_problem is null and occurred_at >= {{ score_cutoff() }})
 ),
+{%- endif %}
 
 rescored as (
     -- Every copy of every touched event id, stored or new, with what was decided for a stored copy before:
-    -- the run replaces the stored ones.
+    -- the run replaces the stored ones. A first build has new rows only.
+    {%- if is_incremental() %}
     select
         stored.event_id,
         stored.lead_id,
@@ -137,6 +141,7 @@ rescored as (
     inner join touched_event_ids
         on stored.event_id = touched_event_ids.event_id
     union all
+    {%- endif %}
     select
         *,
         cast(null as boolean) as stored_is_bot,
@@ -145,12 +150,15 @@ rescored as (
     from new_rows
 ),
 
+{%- if is_incremental() %}
+
 rescored_campaigns as (
     select distinct
         lead_id,
         campaign_id
     from rescored
 ),
+{%- endif %}
 
 campaign_sends as (
     -- When each lead was first sent each campaign it has rescored rows of, over stored and new rows.
@@ -173,9 +181,11 @@ campaign_sends as (
         from new_rows
         where event_type = 'email_sent'
     ) as delivered
+    {%- if is_incremental() %}
     inner join rescored_campaigns
         on delivered.lead_id = rescored_campaigns.lead_id
             and delivered.campaign_id = rescored_campaigns.campaign_id
+    {%- endif %}
     group by delivered.lead_id, delivered.campaign_id
 ),
 
