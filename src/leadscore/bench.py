@@ -203,6 +203,7 @@ class SizeRun:
 
     def copy_of(self, raw: Path, name: str) -> Path:
         path = self.folder / f"{name}.duckdb"
+        Path(f"{path}.wal").unlink(missing_ok=True)  # an interrupted run's log would be replayed into the copy
         shutil.copy(raw, path)
         return path
 
