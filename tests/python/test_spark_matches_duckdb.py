@@ -13,8 +13,6 @@ import pytest
 
 from conftest import MARTS, DbtRunner, assert_same_rows, duckdb_mart, generate, sorted_rows
 
-pytest.importorskip("pyspark")
-
 pytestmark = pytest.mark.spark
 
 
