@@ -83,8 +83,8 @@ test-postgres: install
 # extra goes into its own venv, SPARK_VENV, because with pyspark importable great-expectations imports it and
 # tests/python/test_validate.py breaks in .venv. A small sample (SPARK_LEADS, seed 42, as of the pytest
 # session's score date) is generated into Spark under SPARK_DIR (tables, Hive metastore, derby.log), built
-# with every model, seed and data test (unit tests stay on DuckDB: README "Spark"), then pytest -m spark checks
-# that every mart equals the DuckDB build of the same sample, cell for cell.
+# with every model, seed and data test (the unit tests pass on Spark too, but do not fit CI's budget: README
+# "Spark"), then pytest -m spark checks that every mart equals the DuckDB build of the same sample, cell for cell.
 SPARK_VENV ?= .venv-spark
 SPARK_BIN := $(SPARK_VENV)/bin
 SPARK_LEADS ?= 400
