@@ -14,3 +14,14 @@
         synced_at {{ dbt.type_timestamp() }} not null
     )
 {%- endmacro %}
+
+{% macro spark__create_crm_sync_state(state) -%}
+    {#- One statement per call on Spark, and a parquet table has no constraints. -#}
+    {%- do run_query('create schema if not exists ' ~ state.schema) -%}
+    create table if not exists {{ state }} (
+        crm_record_id {{ dbt.type_string() }},
+        lead_id {{ dbt.type_string() }},
+        properties_hash {{ dbt.type_string() }},
+        synced_at {{ dbt.type_timestamp() }}
+    ) using parquet
+{%- endmacro %}

@@ -1,6 +1,15 @@
 {% macro stored_dates(model_name, date_column) -%}
     {#- The distinct dates an incremental mart already holds, as Python dates (empty when the mart does
-        not exist yet). Read at run time to decide which days a run still has to score. -#}
+        not exist yet). Read at run time to decide which days a run still has to score. Dispatched: none on
+        Spark, where the marts are rebuilt in full each run (incremental_by). -#}
+    {{ return(adapter.dispatch('stored_dates', 'leadscore')(model_name, date_column)) }}
+{%- endmacro %}
+
+{% macro spark__stored_dates(model_name, date_column) -%}
+    {{ return([]) }}
+{%- endmacro %}
+
+{% macro default__stored_dates(model_name, date_column) -%}
     {%- set relation = adapter.get_relation(
         database=target.database, schema=generate_schema_name('marts', none), identifier=model_name
     ) -%}

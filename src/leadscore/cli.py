@@ -9,12 +9,19 @@ from pathlib import Path
 
 import click
 
-from leadscore.warehouse import TARGETS
+from leadscore.warehouse import QUERY_TARGETS, TARGETS
 
-target_option = click.option(
-    "--target", type=click.Choice(TARGETS), default="duckdb", show_default=True,
-    help="Warehouse to use (connection settings from LEADSCORE_* environment variables).",
-)
+
+def _target_option(targets: tuple[str, ...]):
+    return click.option(
+        "--target", type=click.Choice(targets), default="duckdb", show_default=True,
+        help="Warehouse to use (connection settings from LEADSCORE_* environment variables).",
+    )
+
+
+# Raw tables can be written to every target; the commands that read marts back run on DuckDB and PostgreSQL.
+raw_target_option = _target_option(TARGETS)
+target_option = _target_option(QUERY_TARGETS)
 
 
 def _identifier(value: str) -> str:
@@ -43,7 +50,7 @@ def main() -> None:
     "--end-date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
     help="Last day of generated history (default: today, UTC).",
 )
-@target_option
+@raw_target_option
 def generate(n_leads: int, seed: int, end_date: dt.datetime | None, target: str) -> None:
     """Generate realistic, deterministic sample raw tables into the warehouse."""
     from leadscore.generate import iter_raw_chunks
@@ -58,7 +65,7 @@ def generate(n_leads: int, seed: int, end_date: dt.datetime | None, target: str)
 @main.command()
 @click.option("--from", "source_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True,
               help="Folder with <table>.csv or <table>.parquet files that follow docs/raw_contract.md.")
-@target_option
+@raw_target_option
 def load(source_dir: Path, target: str) -> None:
     """Load your own raw tables from CSV or Parquet files, checked against the raw contract."""
     from leadscore.load import LoadError, load_dir, write_tables

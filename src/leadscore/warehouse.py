@@ -1,4 +1,4 @@
-"""Where raw tables are written: the embedded DuckDB file or a PostgreSQL server.
+"""Where raw tables are written: the embedded DuckDB file, a PostgreSQL server or a local Spark session.
 
 Connection settings come from the same environment variables profiles.yml reads, so the
 Python side and dbt always talk to the same warehouse.
@@ -20,7 +20,9 @@ import pyarrow.csv as pa_csv
 
 from leadscore.contract import RAW_SCHEMA, Table
 
-TARGETS = ("duckdb", "postgres")
+TARGETS = ("duckdb", "postgres", "spark")
+# Where `connect` gives a DB-API connection (summary, report, sync, validate); Spark only takes raw tables.
+QUERY_TARGETS = ("duckdb", "postgres")
 
 _PG_TYPES = {"varchar": "text", "bigint": "bigint", "double": "double precision", "timestamp": "timestamp"}
 
@@ -51,7 +53,7 @@ class PostgresSettings:
 
 @contextmanager
 def connect(target: str) -> Iterator[Any]:
-    """A DB-API connection to the target warehouse, committed on success."""
+    """A DB-API connection to the target warehouse, committed on success (on spark: the SparkSession)."""
     if target == "duckdb":
         path = duckdb_path()
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -70,6 +72,10 @@ def connect(target: str) -> Iterator[Any]:
             con.commit()
         finally:
             con.close()
+    elif target == "spark":
+        from leadscore import spark  # optional extra
+
+        yield spark.session()
     else:
         raise ValueError(f"unknown target {target!r}; expected one of {', '.join(TARGETS)}")
 
@@ -88,6 +94,11 @@ def write_raw_table(con: Any, target: str, table: Table, data: pa.Table, replace
         else:
             con.execute(f"insert into {qualified} select {casts} from _incoming")
         con.unregister("_incoming")
+        return
+    if target == "spark":
+        from leadscore import spark
+
+        spark.write_raw_table(con, table, data, replace)
         return
     cur = con.cursor()
     if replace:

@@ -52,9 +52,10 @@ sequenced as (
     -- A derived recycle sorts right after the change it comes from.
     select
         *,
-        row_number() over (
+        -- bigint on every engine (Spark's row_number() is an int).
+        cast(row_number() over (
             partition by lead_id order by transitioned_at, status_change_id, is_derived
-        ) as transition_number
+        ) as bigint) as transition_number
     from transitions
 ),
 

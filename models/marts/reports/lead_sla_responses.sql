@@ -101,7 +101,8 @@ measured as (
         status_entries.score_status,
         status_entries.entered_at,
         leads.owner_id,
-        score_thresholds.sla_hours,
+        -- The seed column is inferred per engine (bigint on Spark); the contract says integer.
+        cast(score_thresholds.sla_hours as integer) as sla_hours,
         {{ dbt.dateadd('hour', 'score_thresholds.sla_hours', 'status_entries.entered_at') }} as sla_due_at,
         first_touches.first_touch_at
     from status_entries

@@ -1,9 +1,6 @@
 {{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='snapshot_date',
-    on_schema_change='fail',
-    post_hook="delete from {{ this }} where snapshot_date < cast('{{ calibration_snapshot_dates() | min }}' as date)",
+    post_hook="{{ delete_snapshots_before(this, calibration_snapshot_dates() | min) }}",
+    **incremental_by('snapshot_date')
 ) }}
 -- One row per calibration snapshot day, scoring model, lead and rule that fired that day: the ledger
 -- rows behind lead_score_snapshots, so rule_effectiveness can ask which rules fired before a lead

@@ -1,9 +1,4 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='as_of_date',
-    on_schema_change='fail',
-) }}
+{{ config(**incremental_by('as_of_date')) }}
 -- One row per day a lead's score, status or fit grade changed under a scoring model, with the rules
 -- that moved it (ledger of the day minus ledger of the day before). A lead's first scored day counts
 -- as a change from nothing when the lead was created after the history began.

@@ -1,9 +1,4 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='as_of_date',
-    on_schema_change='fail',
-) }}
+{{ config(**incremental_by('as_of_date')) }}
 {#-
     Hysteresis: a lead enters a band when its score reaches the band's min_score (and fit grade), and
     leaves it only when the score falls below min_score - hysteresis_points (or the grade no longer

@@ -1,9 +1,6 @@
 {{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='snapshot_date',
-    on_schema_change='fail',
-    post_hook="delete from {{ this }} where snapshot_date < cast('{{ calibration_snapshot_dates() | min }}' as date)",
+    post_hook="{{ delete_snapshots_before(this, calibration_snapshot_dates() | min) }}",
+    **incremental_by('snapshot_date')
 ) }}
 -- One row per lead, active scoring model and calibration snapshot day (the first day of each of the
 -- last calibration_months months): the score as of that day, computed by the same rules from what was

@@ -2,12 +2,7 @@
 -- Incremental, because events are the big table: a run adds the raw rows it has not stored yet and re-decides
 -- every stored row those can change (copies of the same event_id, e-mails of a campaign sent anew, rows the new
 -- score date makes visible), so it stores what a full refresh would. A first build treats everything as new.
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='event_id',
-    on_schema_change='fail',
-) }}
+{{ config(**incremental_by('event_id')) }}
 {%- set lookback_start = event_lookback_start(source('activity', 'events')) if is_incremental() else none %}
 {%- set in_lookback = "occurred_at >= cast('" ~ lookback_start.isoformat(sep=' ') ~ "' as timestamp) or occurred_at is null"
     if lookback_start else 'true' %}
