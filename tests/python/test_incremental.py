@@ -197,9 +197,15 @@ def test_a_rerun_without_new_events_writes_no_event_row(incremental: Replayed, t
 
 def test_an_ordinary_day_rescores_only_that_day(raw_warehouse: Path, tmp_path: Path) -> None:
     """The day's sends re-decide the stored opens and clicks of their campaigns (the bot check), which rewrites
-    rows of earlier days; rows decided as before keep their stamp, so only the new day is rescored."""
+    rows of earlier days; rows decided as before keep their stamp, so only the new day is rescored. Among them
+    are opens delivered twice, identical copies: the copy kept before must stay the one kept."""
     path = _copy(raw_warehouse, tmp_path, "ordinary.duckdb")
+    twice_opened = [(f"X_TWICE_{n}", LEAD, "email_open", datetime(2026, 10, 1, 9, n), None, None, f"C_TWICE_{n}", UA)
+                    for n in range(20)]
+    sends_on_the_day = [(f"X_SEND_{n}", LEAD, "email_sent", datetime(2026, 11, 22, 8, n), None, None, f"C_TWICE_{n}", UA)
+                        for n in range(20)]
     with duckdb.connect(str(path)) as con:
+        insert_events(con, *twice_opened, *twice_opened, *sends_on_the_day)
         hold_back_events(con, DAY)
     dbt(["build", "--select", "+lead_score_history", *NO_TESTS], path, tmp_path, PREVIOUS)
     with duckdb.connect(str(path)) as con:

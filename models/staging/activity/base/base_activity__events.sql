@@ -224,9 +224,12 @@ checked as (
 deduplicated as (
     select
         *,
+        -- Of identical copies, the one kept before stays kept: a tie that flipped would change two rows'
+        -- decisions and rescore the day they happened on for nothing.
         {{ keep_first_valid(
             key='event_id',
-            order_by='occurred_at, lead_id, event_type, url, form_name, campaign_id, user_agent',
+            order_by='occurred_at, lead_id, event_type, url, form_name, campaign_id, user_agent,'
+                ~ ' case when stored_staged_at is not null and stored_quarantine_reason is null then 0 else 1 end',
             duplicate_reason='duplicate_event_id',
         ) }} as quarantine_reason
     from checked
