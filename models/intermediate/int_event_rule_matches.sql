@@ -1,5 +1,6 @@
--- One row per event and event rule it satisfies, over all history up to the score date, with the
--- lead's engagement epoch at the time (how many engagement resets came before it).
+-- One row per event and event rule it satisfies that can still count on a day this run scores (inside the
+-- rule's window on the first of them; any age for a rule without a window), with the lead's engagement
+-- epoch at the time (how many engagement resets came before it). A daily run reads the last window's events.
 with
 
 lead_events as (
@@ -17,6 +18,14 @@ reference_lists as (
 
 resets as (
     select * from {{ ref('int_lead_engagement_resets') }}
+),
+
+days as (
+    select * from {{ ref('int_score_dates') }}
+),
+
+first_scored_day as (
+    select min(as_of_date) as first_day from days
 ),
 
 candidates as (
@@ -39,6 +48,10 @@ candidates as (
     from lead_events
     inner join rules
         on lead_events.event_type = rules.event_type
+    cross join first_scored_day
+    where
+        rules.window_days is null
+        or {{ dbt.dateadd('day', 'rules.window_days', 'lead_events.occurred_date') }} >= first_scored_day.first_day
 ),
 
 matched as (

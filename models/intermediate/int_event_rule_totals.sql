@@ -40,10 +40,6 @@ daily_hits as (
     inner join rules
         on matches.model_id = rules.model_id
             and matches.rule_id = rules.rule_id
-    -- Only days still inside their window on the first scored day: a daily run reads the last window's events.
-    where
-        rules.window_days is null
-        or {{ dbt.dateadd('day', 'rules.window_days', 'matches.occurred_date') }} >= (select min(days.as_of_date) from days)
     group by
         matches.model_id,
         matches.rule_id,

@@ -1,3 +1,4 @@
+{{ config(materialized='view') }}  {#- a table would rewrite every event each daily run #}
 -- Scoreable events: human (not bot) activity visible on the score date, attributed to the surviving lead
 -- when duplicates were merged. Events of unknown leads are left to the quarantine mart.
 with
