@@ -66,10 +66,26 @@ stored_anchor as (
 
 first_days as (
     select
-        *,
-        as_of_date = min(as_of_date) over (partition by model_id, lead_id) as is_first_day,
-        {{ dbt.datediff("cast('1970-01-01' as date)", 'as_of_date', 'day') }} as day_number
+        daily_scores.*,
+        stored_anchor.lead_id is not null as has_stored_anchor,
+        stored_anchor.held_min_score as anchor_held_min_score,
+        daily_scores.as_of_date = min(daily_scores.as_of_date) over (
+            partition by daily_scores.model_id, daily_scores.lead_id
+        ) as is_first_day,
+        -- A band above the lead's best score of these days, and above the band it held on the anchor day, is
+        -- never held: most leads never reach one, and their band days need no tracking.
+        max(daily_scores.total_score) over (partition by daily_scores.model_id, daily_scores.lead_id) as peak_score,
+        max(stored_anchor.held_min_score) over (
+            partition by daily_scores.model_id, daily_scores.lead_id
+        ) as lead_anchor_held_min_score,
+        {{ dbt.datediff(
+            "cast('1970-01-01' as date)", 'daily_scores.as_of_date', 'day'
+        ) }} as day_number
     from daily_scores
+    left join stored_anchor
+        on daily_scores.model_id = stored_anchor.model_id
+            and daily_scores.lead_id = stored_anchor.lead_id
+            and daily_scores.as_of_date = stored_anchor.as_of_date
 ),
 
 decisions as (
@@ -82,8 +98,8 @@ decisions as (
         bands.band_status,
         bands.min_score,
         case
-            when first_days.is_first_day and stored_anchor.lead_id is not null
-                then case when stored_anchor.held_min_score >= bands.min_score then 1 else 0 end
+            when first_days.is_first_day and first_days.has_stored_anchor
+                then case when first_days.anchor_held_min_score >= bands.min_score then 1 else 0 end
             when
                 first_days.total_score >= bands.min_score
                 and (bands.min_fit_grade is null or first_days.fit_grade <= bands.min_fit_grade)
@@ -96,11 +112,12 @@ decisions as (
         end as decision
     from first_days
     inner join bands
-        on first_days.model_id = bands.model_id
-    left join stored_anchor
-        on first_days.model_id = stored_anchor.model_id
-            and first_days.lead_id = stored_anchor.lead_id
-            and first_days.as_of_date = stored_anchor.as_of_date
+        on
+            first_days.model_id = bands.model_id
+            and (
+                first_days.peak_score >= bands.min_score
+                or first_days.lead_anchor_held_min_score >= bands.min_score
+            )
 ),
 
 held as (
