@@ -191,10 +191,10 @@ class SizeRun:
         return result
 
     def dbt(self, name: str, db: Path, day: dt.date, args: list[str] | None = None,
-            extra_vars: dict[str, int] | None = None) -> Measured:
+            extra_vars: dict[str, int] | None = None, required: bool = True) -> Measured:
         variables = json.dumps({"score_date": day.isoformat(), **(extra_vars or {})})
         cmd = [str(BIN / "dbt"), *(args or ["build"]), "--project-dir", str(self.project_dir), "--vars", variables]
-        return self.step(name, cmd, db)
+        return self.step(name, cmd, db, required)
 
     def slowest_models(self, step: str, top: int = 8) -> list[dict[str, str | float]]:
         results = json.loads((self.folder / f"target-{step}" / "run_results.json").read_text())["results"]
@@ -230,8 +230,15 @@ class SizeRun:
         steps = {"generate": generate}
         built_dbs = []  # the DuckDB files whose scores are compared; the first is the reference
         if "full_build" not in self.skipped:
-            built_dbs.append(self.copy_of(raw, "full"))
-            steps["full_build"] = self.dbt("full_build", built_dbs[-1], self.score_date)
+            # A full build that fails (at 1M leads it can run out of disk while spilling) is recorded in its cell.
+            full_db = self.copy_of(raw, "full")
+            steps["full_build"] = self.dbt("full_build", full_db, self.score_date, required=False)
+            if steps["full_build"].ok:
+                built_dbs.append(full_db)
+            else:
+                full_db.unlink()
+                shutil.rmtree(f"{full_db}.tmp", ignore_errors=True)  # DuckDB's spill files
+        full_build_ok = bool(built_dbs)
         scoped_db = self.copy_of(raw, "score_date_only")
         args, extra = SCORE_DATE_ONLY
         steps["score_date_only"] = self.dbt("score_date_only", scoped_db, self.score_date, args, extra)
@@ -246,7 +253,8 @@ class SizeRun:
             history_db.unlink()
 
         held_back = None
-        if "daily_run" not in self.skipped:
+        # The daily run starts from a full build of the day before, which fails where the full build did.
+        if "daily_run" not in self.skipped and (full_build_ok or "full_build" in self.skipped):
             daily_db = self.copy_of(raw, "daily")
             with duckdb.connect(str(daily_db)) as con:
                 held_back = hold_back_events(con, self.score_date)
@@ -266,7 +274,7 @@ class SizeRun:
                 built.append(dbt_scores(con))
             if not self.keep_databases:
                 path.unlink()
-        reference = "full_build" if "full_build" in steps else "score_date_only"
+        reference = "full_build" if full_build_ok else "score_date_only"
         checks = {"floor_vs_dbt": differences(built[0], floor_frame)}
         if "daily_run" in steps:
             checks[f"daily_run_vs_{reference}"] = differences(built[0], built[-1])
@@ -282,7 +290,8 @@ class SizeRun:
             "held_back_events": held_back,
             "compared_build": reference,
             "slowest_nodes": {step: self.slowest_models(step)
-                              for step in ("full_build", "score_date_only", "daily_run", "rerun") if step in steps},
+                              for step in ("full_build", "score_date_only", "daily_run", "rerun")
+                              if step in steps and (self.folder / f"target-{step}" / "run_results.json").exists()},
             "checks": checks,
             # What ran agrees; a baseline that failed (pandas past its memory cap) shows in its own cell.
             "identical": all(is_identical(found) for found in checks.values()),
@@ -312,7 +321,7 @@ def targets(result: dict) -> list[tuple[str, str, bool | None]]:
     s = result["steps"]
     full, floor, baseline, daily = (_seconds(s.get(name)) for name in ("full_build", "floor", "pandas", "daily_run"))
     if full is None:
-        return [("full build targets", "full build not run", None)]
+        return [("full build targets", "full build failed" if "full_build" in s else "full build not run", None)]
     return [
         ("full build <= 1.5x the floor", _ratio(s["full_build"], s["floor"]), full <= 1.5 * floor),
         ("full build >= 20x faster than pandas", _ratio(s["pandas"], s["full_build"]) if baseline else "pandas failed",
@@ -369,8 +378,9 @@ def render_markdown(results: list[dict]) -> str:
             + (f"The daily run added {r['held_back_events']:,} held-back events; the build of the day before it "
                f"took {_cell(s['build_day_before'])}." if r.get("held_back_events") is not None
                else "The daily run was not measured at this size.")
-            + ("" if "full_build" in s else " The full build was not run at this size: the floor and pandas "
-               "are compared with the score-date-only build."),
+            + ("" if _seconds(s.get("full_build")) is not None
+               else f" The full build {'failed' if 'full_build' in s else 'was not run'} at this size: the floor and "
+               "pandas are compared with the score-date-only build."),
         ]
         if r.get("long_history_days"):
             lines += ["", f"A full build with {r['long_history_days']} days of score history: "

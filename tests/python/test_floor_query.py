@@ -11,7 +11,16 @@ import duckdb
 import pytest
 from conftest import SCORE_DATE
 
-from leadscore.bench import SCORE_COLUMNS, differences, dbt_scores, floor_scores, is_identical, pandas_scores
+from leadscore.bench import (
+    SCORE_COLUMNS,
+    differences,
+    dbt_scores,
+    floor_scores,
+    is_identical,
+    pandas_scores,
+    render_markdown,
+    targets,
+)
 
 DAY = dt.date.fromisoformat(SCORE_DATE)
 
@@ -61,3 +70,25 @@ def test_memory_size_rejects_sql() -> None:
 
     with pytest.raises(click.BadParameter, match="not a memory size"):
         memory_size("5GB'; drop table raw.events; --")
+
+
+def test_a_failed_full_build_is_reported_not_hidden() -> None:
+    """At 1M leads the full build can run out of disk: its cell and the targets say it failed, and the floor is
+    compared with the score-date-only build."""
+    step = {"seconds": 100.0, "peak_rss_mb": 2048.0, "returncode": 0}
+    result = {
+        "leads": 1_000_000, "events": 54_700_042, "score_date": "2026-11-22", "run_at": "2026-11-23 20:00 UTC",
+        "machine": {"nproc": 2, "ram_gb": 23.5, "cpu": "AMD EPYC", "load_average_1m": 0.9, "python": "3.11.7",
+                    "duckdb": "1.5.6", "dbt-core": "1.11.16", "dbt-duckdb": "1.11.1", "pandas": "3.1.1"},
+        "duckdb_memory_limit": "5GB", "pandas_memory_cap_gb": 16.0, "long_history_days": None,
+        "steps": {"generate": step, "full_build": {"seconds": 611.3, "peak_rss_mb": 5552.0, "returncode": 1},
+                  "score_date_only": {**step, "seconds": 214.9}, "floor": {**step, "seconds": 81.3}, "pandas": step},
+        "held_back_events": None, "compared_build": "score_date_only", "slowest_nodes": {}, "checks": {},
+        "identical": True,
+    }
+    assert targets(result) == [("full build targets", "full build failed", None)]
+    rendered = render_markdown([result])
+    row = next(line for line in rendered.splitlines() if line.startswith("| 1,000,000 "))
+    assert row.split(" | ")[3] == "failed (exit 1) at 5.4 GB"
+    assert row.split(" | ")[10] == "2.64x"  # score date only / floor
+    assert "The full build failed at this size" in rendered
