@@ -22,24 +22,16 @@ resets as (
 ),
 
 daily_hits as (
-    -- A day's events count from that day to the last day of the rule's window (day N in, N + 1 out).
     select
         matches.model_id,
         matches.rule_id,
         matches.lead_id,
         matches.occurred_date,
         matches.engagement_epoch,
-        coalesce(
-            cast(max({{ dbt.dateadd('day', 'rules.window_days', 'matches.occurred_date') }}) as date),
-            {{ score_date() }}
-        ) as counts_until_date,
         count(*) as events,
         min(matches.occurred_at) as first_occurred_at,
         max(matches.occurred_at) as last_occurred_at
     from matches
-    inner join rules
-        on matches.model_id = rules.model_id
-            and matches.rule_id = rules.rule_id
     group by
         matches.model_id,
         matches.rule_id,
@@ -58,7 +50,7 @@ numbered_resets as (
 
 numbered_hits as (
     -- Each (model, rule, lead)'s days with events, oldest first, up to the last day they count: the end of the
-    -- rule's window and, for behavioural rules, the day before the lead's next engagement reset (events from
+    -- rule's window (an N-day window: day N in, N + 1 out) and, for behavioural rules, the day before the lead's next engagement reset (events from
     -- before a reset no longer count; fit and negative signals do).
     select
         daily_hits.model_id,
@@ -69,14 +61,14 @@ numbered_hits as (
         daily_hits.events,
         daily_hits.first_occurred_at,
         daily_hits.last_occurred_at,
-        case
-            when rules.component = 'behavioral' and next_reset.reset_at is not null
-                then least(
-                        daily_hits.counts_until_date,
-                        cast({{ dbt.dateadd('day', -1, 'cast(next_reset.reset_at as date)') }} as date)
-                    )
-            else daily_hits.counts_until_date
-        end as counts_until_date,
+        least(
+            coalesce(cast({{ dbt.dateadd('day', 'rules.window_days', 'daily_hits.occurred_date') }} as date), {{ score_date() }}),
+            case
+                when rules.component = 'behavioral' and next_reset.reset_at is not null
+                    then cast({{ dbt.dateadd('day', -1, 'cast(next_reset.reset_at as date)') }} as date)
+                else {{ score_date() }}
+            end
+        ) as counts_until_date,
         rules.points,
         rules.award,
         rules.min_occurrences,

@@ -68,7 +68,6 @@ first_days as (
     select
         daily_scores.*,
         stored_anchor.lead_id is not null as has_stored_anchor,
-        stored_anchor.held_min_score as anchor_held_min_score,
         daily_scores.as_of_date = min(daily_scores.as_of_date) over (
             partition by daily_scores.model_id, daily_scores.lead_id
         ) as is_first_day,
@@ -99,7 +98,7 @@ decisions as (
         bands.min_score,
         case
             when first_days.is_first_day and first_days.has_stored_anchor
-                then case when first_days.anchor_held_min_score >= bands.min_score then 1 else 0 end
+                then case when first_days.lead_anchor_held_min_score >= bands.min_score then 1 else 0 end
             when
                 first_days.total_score >= bands.min_score
                 and (bands.min_fit_grade is null or first_days.fit_grade <= bands.min_fit_grade)
