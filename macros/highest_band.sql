@@ -35,6 +35,26 @@
         and coalesce({{ bands }}.{{ threshold_column }}, -999999999) = coalesce(reached.reached_threshold, -999999999)
 {%- endmacro %}
 
+{% macro duckdb__highest_band(scores, bands, band_column, threshold_column, score_column, extra_condition) -%}
+    {#- The highest threshold as a correlated subquery, which DuckDB evaluates once per distinct score (a few
+        hundred), not per row; `scores` is read once, so a filter on the result reaches the scores' own
+        source (a chunk of days, table_by_day_chunks) instead of waiting on a materialized copy of them. -#}
+    select
+        {{ scores }}.*,
+        band.{{ band_column }}
+    from {{ scores }}
+    inner join {{ bands }} as band
+        on {{ scores }}.model_id = band.model_id
+        and coalesce(band.{{ threshold_column }}, -999999999) = coalesce((
+            select max({{ bands }}.{{ threshold_column }})
+            from {{ bands }}
+            where
+                {{ scores }}.model_id = {{ bands }}.model_id
+                and {{ scores }}.{{ score_column }} >= {{ bands }}.{{ threshold_column }}
+                and {{ extra_condition }}
+        ), -999999999)
+{%- endmacro %}
+
 {% macro postgres__highest_band(scores, bands, band_column, threshold_column, score_column, extra_condition) -%}
     {#- distinct on: PostgreSQL estimates `where rank = 1` over a window at 0.5% of the rows and then plans
         nested loops; distinct on is estimated from the number of groups. -#}

@@ -1,3 +1,4 @@
+{{ config(**by_scored_day_chunks()) }}
 -- One row per scored day, lead and active scoring model, whether or not any rule fired: the three
 -- subscores (the day's ledger sums plus the lead's static ones, after the model's group caps), the
 -- total, fit grade, engagement tier and the status the thresholds give that day (before hysteresis,

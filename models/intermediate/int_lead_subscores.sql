@@ -1,3 +1,4 @@
+{{ config(**by_scored_day_chunks()) }}
 -- One row per scored day, lead and scoring model with day-dependent ledger rows, and one per lead and
 -- model with static ledger rows (as_of_date null, holding on every scored day of the lead): the points
 -- summed per component, before the model's group caps (int_lead_daily_scores adds the two and caps).

@@ -16,8 +16,15 @@ history as (
         and as_of_date <= (select max(score_dates.as_of_date) from score_dates)
 ),
 
-ledger as (
+-- Two reads of the ledger, not one CTE read twice, which DuckDB would materialize whole.
+day_ledger as (
     select * from {{ ref('int_lead_rule_contributions') }}
+    where as_of_date is not null
+),
+
+static_ledger as (
+    select * from {{ ref('int_lead_rule_contributions') }}
+    where as_of_date is null
 ),
 
 compared as (
@@ -69,13 +76,13 @@ signed_points as (
         compared_days.model_id,
         compared_days.lead_id,
         compared_days.as_of_date,
-        ledger.rule_id,
-        compared_days.direction * ledger.points as points
+        day_ledger.rule_id,
+        compared_days.direction * day_ledger.points as points
     from compared_days
-    inner join ledger
-        on compared_days.model_id = ledger.model_id
-            and compared_days.lead_id = ledger.lead_id
-            and compared_days.ledger_date = ledger.as_of_date
+    inner join day_ledger
+        on compared_days.model_id = day_ledger.model_id
+            and compared_days.lead_id = day_ledger.lead_id
+            and compared_days.ledger_date = day_ledger.as_of_date
 ),
 
 first_day_static_points as (
@@ -84,13 +91,12 @@ first_day_static_points as (
         changed.model_id,
         changed.lead_id,
         changed.as_of_date,
-        ledger.rule_id,
-        ledger.points
+        static_ledger.rule_id,
+        static_ledger.points
     from changed
-    inner join ledger
-        on changed.model_id = ledger.model_id
-            and changed.lead_id = ledger.lead_id
-            and ledger.as_of_date is null
+    inner join static_ledger
+        on changed.model_id = static_ledger.model_id
+            and changed.lead_id = static_ledger.lead_id
     where changed.previous_as_of_date is null
 ),
 
@@ -122,14 +128,37 @@ worded_moves as (
     where points_change <> 0
 ),
 
+ranked_moves as (
+    select
+        *,
+        row_number() over (
+            partition by model_id, lead_id, as_of_date order by abs(points_change) desc, rule_id
+        ) as move_rank,
+        count(*) over (partition by model_id, lead_id, as_of_date) as moves
+    from worded_moves
+),
+
+moves_so_far as (
+    -- A running list over a window, not an ordered aggregate: DuckDB cannot spill an ordered aggregate
+    -- and runs out of memory on a long history; a window sorts, and a sort spills.
+    select
+        model_id,
+        lead_id,
+        as_of_date,
+        move_rank,
+        moves,
+        {{ running_list('move_text', "', '", 'model_id, lead_id, as_of_date', 'move_rank') }} as rules_moved
+    from ranked_moves
+),
+
 moves_by_day as (
     select
         model_id,
         lead_id,
         as_of_date,
-        {{ dbt.listagg('move_text', "', '", 'order by abs(points_change) desc, rule_id') }} as rules_moved
-    from worded_moves
-    group by model_id, lead_id, as_of_date
+        rules_moved
+    from moves_so_far
+    where move_rank = moves
 ),
 
 final as (
