@@ -207,6 +207,14 @@ class SizeRun:
         shutil.copy(raw, path)
         return path
 
+    def scores_of(self, db: Path) -> pd.DataFrame:
+        """The default model's scores of a built file, which is then removed (unless --keep-databases)."""
+        with duckdb.connect(str(db), read_only=True) as con:
+            frame = dbt_scores(con)
+        if not self.keep_databases:
+            db.unlink()
+        return frame
+
     def score(self, method: str, db: Path, memory_limit_bytes: int | None = None) -> tuple[Measured, pd.DataFrame | None]:
         out = self.folder / f"{method}.parquet"
         out.unlink(missing_ok=True)
@@ -228,24 +236,23 @@ class SizeRun:
             [(events,)] = con.execute("select count(*) from raw.events").fetchall()
 
         steps = {"generate": generate}
-        built_dbs = []  # the DuckDB files whose scores are compared; the first is the reference
+        # Each built file's scores are read as soon as it is built, and the file removed: at 1M leads a full
+        # build is over 30 GB, and the daily run's build would not fit next to it.
+        scores = {}  # step -> the default model's scores of the file it built
         if "full_build" not in self.skipped:
             # A full build that fails (at 1M leads it can run out of disk while spilling) is recorded in its cell.
             full_db = self.copy_of(raw, "full")
             steps["full_build"] = self.dbt("full_build", full_db, self.score_date, required=False)
             if steps["full_build"].ok:
-                built_dbs.append(full_db)
+                scores["full_build"] = self.scores_of(full_db)
             else:
                 full_db.unlink()
                 shutil.rmtree(f"{full_db}.tmp", ignore_errors=True)  # DuckDB's spill files
-        full_build_ok = bool(built_dbs)
+        full_build_ok = "full_build" in scores
+        # The floor and pandas read the lookup seeds from the warehouse: they run on this small built file.
         scoped_db = self.copy_of(raw, "score_date_only")
         args, extra = SCORE_DATE_ONLY
         steps["score_date_only"] = self.dbt("score_date_only", scoped_db, self.score_date, args, extra)
-        if built_dbs:
-            scoped_db.unlink()
-        else:
-            built_dbs.append(scoped_db)
         if self.long_history_days and self.leads <= LONG_HISTORY_MAX_LEADS:
             history_db = self.copy_of(raw, "long_history")
             steps["long_history"] = self.dbt("long_history", history_db, self.score_date,
@@ -263,23 +270,17 @@ class SizeRun:
                 release_events(con)
             steps["daily_run"] = self.dbt("daily_run", daily_db, self.score_date)
             steps["rerun"] = self.dbt("rerun", daily_db, self.score_date)  # the same build again, nothing new
-            built_dbs.append(daily_db)
+            scores["daily_run"] = self.scores_of(daily_db)
 
-        # The floor reads the lookup seeds from the warehouse: it runs on a built file.
-        steps["floor"], floor_frame = self.score("floor", built_dbs[0])
-        steps["pandas"], pandas_frame = self.score("pandas", built_dbs[0], self.pandas_memory_bytes)
-        built = []
-        for path in built_dbs:
-            with duckdb.connect(str(path), read_only=True) as con:
-                built.append(dbt_scores(con))
-            if not self.keep_databases:
-                path.unlink()
+        steps["floor"], floor_frame = self.score("floor", scoped_db)
+        steps["pandas"], pandas_frame = self.score("pandas", scoped_db, self.pandas_memory_bytes)
+        scores["score_date_only"] = self.scores_of(scoped_db)
         reference = "full_build" if full_build_ok else "score_date_only"
-        checks = {"floor_vs_dbt": differences(built[0], floor_frame)}
-        if "daily_run" in steps:
-            checks[f"daily_run_vs_{reference}"] = differences(built[0], built[-1])
+        checks = {"floor_vs_dbt": differences(scores[reference], floor_frame)}
+        if "daily_run" in scores:
+            checks[f"daily_run_vs_{reference}"] = differences(scores[reference], scores["daily_run"])
         if pandas_frame is not None:
-            checks["pandas_vs_dbt"] = differences(built[0], pandas_frame)
+            checks["pandas_vs_dbt"] = differences(scores[reference], pandas_frame)
         return {
             "leads": self.leads, "events": int(events), "score_date": self.score_date.isoformat(),
             "run_at": started, "machine": machine_info,
