@@ -1,17 +1,18 @@
-{% macro stored_dates(model_name, date_column) -%}
-    {#- The distinct dates an incremental mart already holds, as Python dates (empty when the mart does
-        not exist yet). Read at run time to decide which days a run still has to score. Dispatched: none on
+{% macro stored_dates(model_name, date_column, layer='marts') -%}
+    {#- The distinct dates a model already holds, as Python dates (empty when it does not exist yet). Read at
+        run time to decide which days a run still has to score (the incremental marts) and to split the days
+        into chunks (table_by_day_chunks, from int_score_dates). Dispatched: none on
         Spark, where the marts are rebuilt in full each run (incremental_by). -#}
-    {{ return(adapter.dispatch('stored_dates', 'leadscore')(model_name, date_column)) }}
+    {{ return(adapter.dispatch('stored_dates', 'leadscore')(model_name, date_column, layer)) }}
 {%- endmacro %}
 
-{% macro spark__stored_dates(model_name, date_column) -%}
+{% macro spark__stored_dates(model_name, date_column, layer) -%}
     {{ return([]) }}
 {%- endmacro %}
 
-{% macro default__stored_dates(model_name, date_column) -%}
+{% macro default__stored_dates(model_name, date_column, layer) -%}
     {%- set relation = adapter.get_relation(
-        database=target.database, schema=generate_schema_name('marts', none), identifier=model_name
+        database=target.database, schema=generate_schema_name(layer, none), identifier=model_name
     ) -%}
     {%- set dates = [] -%}
     {%- if relation is not none -%}

@@ -15,10 +15,7 @@
 {% macro scored_day_chunks() -%}
     {#- The days of int_score_dates, oldest first, in runs of var history_chunk_days. Looked up rather than
         ref'd: every chunked model reaches int_score_dates through its inputs already. -#}
-    {%- set score_dates = adapter.get_relation(
-        database=target.database, schema=generate_schema_name('intermediate', none), identifier='int_score_dates'
-    ) -%}
-    {%- set days = run_query('select as_of_date from ' ~ score_dates ~ ' order by as_of_date').columns[0].values() -%}
+    {%- set days = stored_dates('int_score_dates', 'as_of_date', 'intermediate') | sort -%}
     {{ return(days | batch(var('history_chunk_days')) | list or [[none]]) }}
 {%- endmacro %}
 
