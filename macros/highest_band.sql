@@ -38,7 +38,7 @@
 {% macro duckdb__highest_band(scores, bands, band_column, threshold_column, score_column, extra_condition) -%}
     {#- The highest threshold as a correlated subquery, which DuckDB evaluates once per distinct score (a few
         hundred), not per row; `scores` is read once, so a filter on the result reaches the scores' own
-        source (a chunk of days, table_by_day_chunks) instead of waiting on a materialized copy of them. -#}
+        source (a chunk of days, by_day_chunks) instead of waiting on a materialized copy of them. -#}
     select
         {{ scores }}.*,
         band.{{ band_column }}

@@ -1,7 +1,7 @@
 {% macro stored_dates(model_name, date_column, layer='marts') -%}
     {#- The distinct dates a model already holds, as Python dates (empty when it does not exist yet). Read at
         run time to decide which days a run still has to score (the incremental marts) and to split the days
-        into chunks (table_by_day_chunks, from int_score_dates). Dispatched: none on
+        into chunks (by_day_chunks, from int_score_dates). Dispatched: none on
         Spark, where the marts are rebuilt in full each run (incremental_by). -#}
     {{ return(adapter.dispatch('stored_dates', 'leadscore')(model_name, date_column, layer)) }}
 {%- endmacro %}

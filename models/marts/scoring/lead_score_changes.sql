@@ -1,7 +1,10 @@
-{{ config(**incremental_by('as_of_date')) }}
+{{ config(**by_scored_day_chunks('as_of_date')) }}
 -- One row per day a lead's score, status or fit grade changed under a scoring model, with the rules
 -- that moved it (ledger of the day minus ledger of the day before). A lead's first scored day counts
 -- as a change from nothing when the lead was created after the history began.
+-- Each day is compared by joins on the day before, not a window over the lead's days, so that a filter on
+-- as_of_date (a chunk of days, by_day_chunks) reaches every input. A lead's history days are contiguous
+-- (int_lead_days), so a day without a day before is the lead's first.
 with
 
 score_dates as (
@@ -9,16 +12,53 @@ score_dates as (
 ),
 
 history as (
-    select * from {{ ref('lead_score_history') }}
-    -- The days this run scored (a full refresh rebuilt the history to exactly these).
+    select
+        model_id,
+        lead_id,
+        as_of_date,
+        total_score,
+        score_status,
+        fit_grade
+    from {{ ref('lead_score_history') }}
+    -- The days this run scored (a full refresh rebuilt the history to exactly these), after the first day
+    -- of the whole history, which has nothing to compare against.
     where
-        as_of_date >= (select min(score_dates.as_of_date) from score_dates)
+        as_of_date > (select min(score_dates.as_of_date) from score_dates)
         and as_of_date <= (select max(score_dates.as_of_date) from score_dates)
+        and as_of_date > (select min(first_history.as_of_date) from {{ ref('lead_score_history') }} as first_history)
 ),
 
--- Two reads of the ledger, not one CTE read twice, which DuckDB would materialize whole.
+previous_history as (
+    -- Each stored day this run compares against, dated the day it precedes.
+    select
+        model_id,
+        lead_id,
+        cast({{ dbt.dateadd('day', 1, 'as_of_date') }} as date) as as_of_date,
+        as_of_date as previous_as_of_date,
+        total_score as previous_total_score,
+        score_status as previous_score_status,
+        fit_grade as previous_fit_grade
+    from {{ ref('lead_score_history') }}
+    where
+        as_of_date >= (select min(score_dates.as_of_date) from score_dates)
+        and as_of_date < (select max(score_dates.as_of_date) from score_dates)
+),
+
+-- The ledger read apart for each use, not as one CTE read three times, which DuckDB would materialize whole.
 day_ledger as (
     select * from {{ ref('int_lead_rule_contributions') }}
+    where as_of_date is not null
+),
+
+previous_day_ledger as (
+    -- Each day's ledger, dated the day it precedes.
+    select
+        model_id,
+        lead_id,
+        cast({{ dbt.dateadd('day', 1, 'as_of_date') }} as date) as as_of_date,
+        rule_id,
+        points
+    from {{ ref('int_lead_rule_contributions') }}
     where as_of_date is not null
 ),
 
@@ -27,62 +67,52 @@ static_ledger as (
     where as_of_date is null
 ),
 
-compared as (
-    select
-        *,
-        lag(as_of_date) over (partition by model_id, lead_id order by as_of_date) as previous_as_of_date,
-        lag(total_score) over (partition by model_id, lead_id order by as_of_date) as previous_total_score,
-        lag(score_status) over (partition by model_id, lead_id order by as_of_date) as previous_score_status,
-        lag(fit_grade) over (partition by model_id, lead_id order by as_of_date) as previous_fit_grade,
-        min(as_of_date) over () as first_compared_date
-    from history
-),
-
 changed as (
-    select *
-    from compared
+    select
+        history.*,
+        previous_history.previous_as_of_date,
+        previous_history.previous_total_score,
+        previous_history.previous_score_status,
+        previous_history.previous_fit_grade
+    from history
+    left join previous_history
+        on history.model_id = previous_history.model_id
+            and history.lead_id = previous_history.lead_id
+            and history.as_of_date = previous_history.as_of_date
     where
-        as_of_date > first_compared_date
-        and (
-            previous_as_of_date is null
-            or total_score <> previous_total_score
-            or score_status <> previous_score_status
-            or fit_grade <> previous_fit_grade
-        )
+        previous_history.as_of_date is null
+        or history.total_score <> previous_history.previous_total_score
+        or history.score_status <> previous_history.previous_score_status
+        or history.fit_grade <> previous_history.previous_fit_grade
 ),
 
-compared_days as (
-    -- Each change reads two days of the day-dependent ledger: the day's counts up, the previous day's down.
+-- Each change counts the day's ledger up and the day before's down.
+day_points as (
     select
-        model_id,
-        lead_id,
-        as_of_date,
-        as_of_date as ledger_date,
-        1 as direction
-    from changed
-    union all
-    select
-        model_id,
-        lead_id,
-        as_of_date,
-        previous_as_of_date as ledger_date,
-        -1 as direction
-    from changed
-    where previous_as_of_date is not null
-),
-
-signed_points as (
-    select
-        compared_days.model_id,
-        compared_days.lead_id,
-        compared_days.as_of_date,
+        changed.model_id,
+        changed.lead_id,
+        changed.as_of_date,
         day_ledger.rule_id,
-        compared_days.direction * day_ledger.points as points
-    from compared_days
+        day_ledger.points
+    from changed
     inner join day_ledger
-        on compared_days.model_id = day_ledger.model_id
-            and compared_days.lead_id = day_ledger.lead_id
-            and compared_days.ledger_date = day_ledger.as_of_date
+        on changed.model_id = day_ledger.model_id
+            and changed.lead_id = day_ledger.lead_id
+            and changed.as_of_date = day_ledger.as_of_date
+),
+
+previous_day_points as (
+    select
+        changed.model_id,
+        changed.lead_id,
+        changed.as_of_date,
+        previous_day_ledger.rule_id,
+        -previous_day_ledger.points as points
+    from changed
+    inner join previous_day_ledger
+        on changed.model_id = previous_day_ledger.model_id
+            and changed.lead_id = previous_day_ledger.lead_id
+            and changed.as_of_date = previous_day_ledger.as_of_date
 ),
 
 first_day_static_points as (
@@ -101,7 +131,9 @@ first_day_static_points as (
 ),
 
 all_points as (
-    select * from signed_points
+    select * from day_points
+    union all
+    select * from previous_day_points
     union all
     select * from first_day_static_points
 ),

@@ -8,9 +8,25 @@
 -#}
 with
 
+-- The daily scores read apart for each use, not as one CTE read twice, which DuckDB would materialize whole.
 daily_scores as (
-    select * from {{ ref('int_lead_daily_scores') }}
+    select
+        model_id,
+        lead_id,
+        as_of_date,
+        total_score,
+        fit_grade
+    from {{ ref('int_lead_daily_scores') }}
     where is_history_day or is_anchor
+),
+
+history_day_scores as (
+    select * from {{ ref('int_lead_daily_scores') }}
+    where is_history_day
+),
+
+score_dates as (
+    select * from {{ ref('int_score_dates') }}
 ),
 
 score_thresholds as (
@@ -49,17 +65,17 @@ stored_anchor as (
             on previous_run.model_id = score_thresholds.model_id
                 and previous_run.banded_status = score_thresholds.score_status
         where previous_run.as_of_date in (
-                select daily_scores.as_of_date
-                from daily_scores
-                where daily_scores.is_anchor
+                select score_dates.as_of_date
+                from score_dates
+                where score_dates.is_anchor
             )
     {%- else %}
         select
-            model_id,
-            lead_id,
+            cast(null as {{ dbt.type_string() }}) as model_id,
+            cast(null as {{ dbt.type_string() }}) as lead_id,
             as_of_date,
             cast(null as integer) as held_min_score
-        from daily_scores
+        from score_dates
         where 1 = 0
     {%- endif %}
 ),
@@ -145,37 +161,36 @@ held_levels as (
 
 final as (
     select
-        daily_scores.as_of_date,
-        daily_scores.model_id,
-        daily_scores.lead_id,
-        daily_scores.behavioral_points,
-        daily_scores.firmographic_points,
-        daily_scores.negative_points,
-        daily_scores.total_score,
-        daily_scores.fit_grade,
-        daily_scores.engagement_tier,
+        history_day_scores.as_of_date,
+        history_day_scores.model_id,
+        history_day_scores.lead_id,
+        history_day_scores.behavioral_points,
+        history_day_scores.firmographic_points,
+        history_day_scores.negative_points,
+        history_day_scores.total_score,
+        history_day_scores.fit_grade,
+        history_day_scores.engagement_tier,
         {{ dbt.concat([
-            'daily_scores.fit_grade', 'cast(daily_scores.engagement_tier as ' ~ dbt.type_string() ~ ')'
+            'history_day_scores.fit_grade', 'cast(history_day_scores.engagement_tier as ' ~ dbt.type_string() ~ ')'
         ]) }} as score_label,
-        daily_scores.threshold_status,
+        history_day_scores.threshold_status,
         coalesce(bands.band_status, floor_bands.floor_status) as banded_status,
         case
-            when daily_scores.is_disqualified then 'disqualified'
+            when history_day_scores.is_disqualified then 'disqualified'
             else coalesce(bands.band_status, floor_bands.floor_status)
         end as score_status,
-        daily_scores.is_disqualified,
-        daily_scores.rules_fired
-    from daily_scores
+        history_day_scores.is_disqualified,
+        history_day_scores.rules_fired
+    from history_day_scores
     left join held_levels
-        on daily_scores.model_id = held_levels.model_id
-            and daily_scores.lead_id = held_levels.lead_id
-            and daily_scores.as_of_date = held_levels.as_of_date
+        on history_day_scores.model_id = held_levels.model_id
+            and history_day_scores.lead_id = held_levels.lead_id
+            and history_day_scores.as_of_date = held_levels.as_of_date
     inner join floor_bands
-        on daily_scores.model_id = floor_bands.model_id
+        on history_day_scores.model_id = floor_bands.model_id
     left join bands
         on held_levels.model_id = bands.model_id
             and held_levels.held_min_score = bands.min_score
-    where daily_scores.is_history_day
 )
 
 select * from final

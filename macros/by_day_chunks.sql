@@ -1,0 +1,98 @@
+{% macro by_scored_day_chunks(unique_key=none) -%}
+    {#- The config of a model whose rows grow with the days a run scores (as_of_date). Dispatched: on DuckDB it
+        is built a chunk of days at a time (by_day_chunks); elsewhere it is a plain table. With a unique_key
+        (a mart that a run extends) a run replaces the stored rows of the days it wrote, as incremental_by. -#}
+    {{ return(adapter.dispatch('by_scored_day_chunks', 'leadscore')(unique_key)) }}
+{%- endmacro %}
+
+{% macro default__by_scored_day_chunks(unique_key) -%}
+    {{ return(incremental_by(unique_key) if unique_key else {'materialized': 'table'}) }}
+{%- endmacro %}
+
+{% macro duckdb__by_scored_day_chunks(unique_key) -%}
+    {{ return({'materialized': 'by_day_chunks', 'unique_key': unique_key}) }}
+{%- endmacro %}
+
+{% macro scored_day_chunks() -%}
+    {#- The days of int_score_dates, oldest first, in runs of var history_chunk_days. Looked up rather than
+        ref'd: every chunked model reaches int_score_dates through its inputs already. -#}
+    {%- set days = stored_dates('int_score_dates', 'as_of_date', 'intermediate') | sort -%}
+    {{ return(days | batch(var('history_chunk_days')) | list) }}
+{%- endmacro %}
+
+{% materialization by_day_chunks, adapter='duckdb' %}
+    {#- A table filled by one statement per chunk of scored days (scored_day_chunks): each statement reads
+        the model's query filtered to its days, which DuckDB pushes down to the day tables, so the memory and
+        spill of the model's aggregates and joins are bounded by a chunk instead of growing with the history.
+        Rows without a day (as_of_date null: a lead's static rows) are one more statement. An enforced contract's
+        column names and types are checked before the first statement; its constraints are not applied.
+        With config unique_key, a run on an existing table (not --full-refresh) deletes the stored rows whose
+        key the new rows hold and inserts the new rows (delete+insert); the columns must not change. -#}
+    {%- set unique_key = config.get('unique_key') -%}
+    {%- set existing_relation = load_cached_relation(this) -%}
+    {%- set target_relation = this.incorporate(type='table') -%}
+    {%- set intermediate_relation = make_intermediate_relation(target_relation) -%}
+    {%- set extends_stored = unique_key and existing_relation is not none and not should_full_refresh() -%}
+    {%- set backup_relation = make_backup_relation(
+        target_relation, 'table' if existing_relation is none else existing_relation.type
+    ) -%}
+    {{ drop_relation_if_exists(load_cached_relation(intermediate_relation)) }}
+    {{ drop_relation_if_exists(load_cached_relation(backup_relation)) }}
+    {{ run_hooks(pre_hooks, inside_transaction=False) }}
+    {{ run_hooks(pre_hooks, inside_transaction=True) }}
+
+    {%- if config.get('contract').enforced -%}
+        {{ get_assert_columns_equivalent(compiled_code) }}
+    {%- endif -%}
+    {#- The rows without a day last, on their own (an OR in the first chunk's filter would keep DuckDB from
+        pushing the day range down), except in a model keyed by its day (unique_key), whose rows all have one.
+        No scored days yet: one statement, unfiltered. -#}
+    {%- set day_filters = [] -%}
+    {%- for chunk in scored_day_chunks() -%}
+        {%- do day_filters.append(
+            "as_of_date between cast('" ~ chunk[0] ~ "' as date) and cast('" ~ chunk[-1] ~ "' as date)"
+        ) -%}
+    {%- endfor -%}
+    {%- if not day_filters -%}
+        {%- do day_filters.append('true') -%}
+    {%- elif not unique_key -%}
+        {%- do day_filters.append('as_of_date is null') -%}
+    {%- endif -%}
+    {%- for day_filter in day_filters %}
+        {% call statement('main' if loop.last and not extends_stored else 'chunk_' ~ loop.index) -%}
+            {% if loop.first %}create table {{ intermediate_relation }} as{% else %}insert into {{ intermediate_relation }}{% endif %}
+            select * from (
+                {{ compiled_code }}
+            ) as model_rows
+            where {{ day_filter }}
+        {%- endcall %}
+    {%- endfor %}
+
+    {% if extends_stored %}
+        {%- set stored_columns = adapter.get_columns_in_relation(existing_relation) | map(attribute='name') | list -%}
+        {%- set new_columns = adapter.get_columns_in_relation(intermediate_relation) | map(attribute='name') | list -%}
+        {% if stored_columns != new_columns %}
+            {{ exceptions.raise_compiler_error(
+                this ~ ' has columns ' ~ stored_columns ~ ' but the model now selects ' ~ new_columns
+                ~ ': rebuild it with dbt build --full-refresh --select ' ~ model.name
+            ) }}
+        {% endif %}
+        {% call statement('main') -%}
+            delete from {{ target_relation }}
+            where {{ unique_key }} in (select model_rows.{{ unique_key }} from {{ intermediate_relation }} as model_rows);
+            insert into {{ target_relation }} select * from {{ intermediate_relation }}
+        {%- endcall %}
+        {{ drop_relation_if_exists(intermediate_relation) }}
+    {% else %}
+        {% if existing_relation is not none %}
+            {{ adapter.rename_relation(existing_relation, backup_relation) }}
+        {% endif %}
+        {{ adapter.rename_relation(intermediate_relation, target_relation) }}
+    {% endif %}
+    {{ run_hooks(post_hooks, inside_transaction=True) }}
+    {% do persist_docs(target_relation, model) %}
+    {{ adapter.commit() }}
+    {{ drop_relation_if_exists(backup_relation) }}
+    {{ run_hooks(post_hooks, inside_transaction=False) }}
+    {{ return({'relations': [target_relation]}) }}
+{% endmaterialization %}
