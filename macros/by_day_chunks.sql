@@ -69,18 +69,13 @@
     {%- endfor %}
 
     {% if extends_stored %}
-        {%- set stored_columns = adapter.get_columns_in_relation(existing_relation) | map(attribute='name') | list -%}
-        {%- set new_columns = adapter.get_columns_in_relation(intermediate_relation) | map(attribute='name') | list -%}
-        {% if stored_columns != new_columns %}
-            {{ exceptions.raise_compiler_error(
-                this ~ ' has columns ' ~ stored_columns ~ ' but the model now selects ' ~ new_columns
-                ~ ': rebuild it with dbt build --full-refresh --select ' ~ model.name
-            ) }}
-        {% endif %}
+        {#- dbt's own schema check and delete+insert, as incremental_by (on_schema_change fail) elsewhere. -#}
+        {%- do process_schema_changes('fail', intermediate_relation, existing_relation) -%}
         {% call statement('main') -%}
-            delete from {{ target_relation }}
-            where {{ unique_key }} in (select model_rows.{{ unique_key }} from {{ intermediate_relation }} as model_rows);
-            insert into {{ target_relation }} select * from {{ intermediate_relation }}
+            {{ get_delete_insert_merge_sql(
+                target_relation, intermediate_relation, unique_key,
+                adapter.get_columns_in_relation(existing_relation), none
+            ) }}
         {%- endcall %}
         {{ drop_relation_if_exists(intermediate_relation) }}
     {% else %}
