@@ -20,10 +20,29 @@
     {{ return(days | batch(var('history_chunk_days')) | list) }}
 {%- endmacro %}
 
+{% macro overlaps_chunk_days(first_day_column, last_day_column) -%}
+    {#- True for rows whose days (first_day_column to last_day_column) reach the chunk of days by_day_chunks is
+        building, true for every row in any other build: a filter for a model's input whose rows cover a range
+        of scored days, which the chunk's filter on the output cannot reach through a range join. -#}
+    {{ return(adapter.dispatch('overlaps_chunk_days', 'leadscore')(first_day_column, last_day_column)) }}
+{%- endmacro %}
+
+{% macro default__overlaps_chunk_days(first_day_column, last_day_column) -%}
+    true
+{%- endmacro %}
+
+{% macro duckdb__overlaps_chunk_days(first_day_column, last_day_column) -%}
+    {#- getvariable is folded into a constant when the query is planned, so the bounds reach the table scan. -#}
+    {{ last_day_column }} >= coalesce(getvariable('leadscore_chunk_first_day'), cast('0001-01-01' as date))
+    and {{ first_day_column }} <= coalesce(getvariable('leadscore_chunk_last_day'), cast('9999-12-31' as date))
+{%- endmacro %}
+
 {% materialization by_day_chunks, adapter='duckdb' %}
     {#- A table filled by one statement per chunk of scored days (scored_day_chunks): each statement reads
         the model's query filtered to its days, which DuckDB pushes down to the day tables, so the memory and
         spill of the model's aggregates and joins are bounded by a chunk instead of growing with the history.
+        The chunk's first and last day are also session variables during its statement, for inputs that
+        only a range join ties to the days (overlaps_chunk_days).
         Rows without a day (as_of_date null: a lead's static rows) are one more statement. An enforced contract's
         column names and types are checked before the first statement; its constraints are not applied.
         With config unique_key, a run on an existing table (not --full-refresh) deletes the stored rows whose
@@ -49,23 +68,36 @@
         No scored days yet: one statement, unfiltered. -#}
     {%- set day_filters = [] -%}
     {%- for chunk in scored_day_chunks() -%}
-        {%- do day_filters.append(
-            "as_of_date between cast('" ~ chunk[0] ~ "' as date) and cast('" ~ chunk[-1] ~ "' as date)"
-        ) -%}
+        {%- do day_filters.append({
+            'where': "as_of_date between cast('" ~ chunk[0] ~ "' as date) and cast('" ~ chunk[-1] ~ "' as date)",
+            'first_day': chunk[0], 'last_day': chunk[-1],
+        }) -%}
     {%- endfor -%}
     {%- if not day_filters -%}
-        {%- do day_filters.append('true') -%}
+        {%- do day_filters.append({'where': 'true'}) -%}
     {%- elif not unique_key -%}
-        {%- do day_filters.append('as_of_date is null') -%}
+        {%- do day_filters.append({'where': 'as_of_date is null'}) -%}
     {%- endif -%}
     {%- for day_filter in day_filters %}
+        {#- The chunk's days as session variables for overlaps_chunk_days, which a filter on the output cannot
+            reach through a range join; unset (no bound) for a statement that is not one chunk. -#}
+        {%- for bound in ['first_day', 'last_day'] %}
+            {%- if day_filter[bound] %}
+                {%- do run_query("set variable leadscore_chunk_" ~ bound ~ " = cast('" ~ day_filter[bound] ~ "' as date)") -%}
+            {%- else %}
+                {%- do run_query('reset variable leadscore_chunk_' ~ bound) -%}
+            {%- endif %}
+        {%- endfor %}
         {% call statement('main' if loop.last and not extends_stored else 'chunk_' ~ loop.index) -%}
             {% if loop.first %}create table {{ intermediate_relation }} as{% else %}insert into {{ intermediate_relation }}{% endif %}
             select * from (
                 {{ compiled_code }}
             ) as model_rows
-            where {{ day_filter }}
+            where {{ day_filter['where'] }}
         {%- endcall %}
+    {%- endfor %}
+    {%- for bound in ['first_day', 'last_day'] %}
+        {%- do run_query('reset variable leadscore_chunk_' ~ bound) -%}
     {%- endfor %}
 
     {% if extends_stored %}

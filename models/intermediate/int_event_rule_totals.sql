@@ -6,7 +6,9 @@
 with
 
 hits as (
+    -- Only the hits that count on a day of the chunk being built (a chunk's day filter cannot pass the range joins).
     select * from {{ ref('int_event_rule_hits') }}
+    where {{ overlaps_chunk_days('occurred_date', 'counts_until_date') }}
 ),
 
 days as (
