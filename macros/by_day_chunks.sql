@@ -37,6 +37,17 @@
     and {{ first_day_column }} <= coalesce(getvariable('leadscore_chunk_last_day'), cast('9999-12-31' as date))
 {%- endmacro %}
 
+{% macro set_chunk_day_variables(chunk) -%}
+    {#- The chunk's first and last day as the session variables overlaps_chunk_days reads; none unsets them
+        (no bound: a statement that is not one chunk, or after the last). -#}
+    {%- for name, day in [('first_day', chunk[0] if chunk else none), ('last_day', chunk[-1] if chunk else none)] %}
+        {%- do run_query(
+            "set variable leadscore_chunk_" ~ name ~ " = cast('" ~ day ~ "' as date)" if day
+            else 'reset variable leadscore_chunk_' ~ name
+        ) -%}
+    {%- endfor %}
+{%- endmacro %}
+
 {% materialization by_day_chunks, adapter='duckdb' %}
     {#- A table filled by one statement per chunk of scored days (scored_day_chunks): each statement reads
         the model's query filtered to its days, which DuckDB pushes down to the day tables, so the memory and
@@ -66,39 +77,26 @@
     {#- The rows without a day last, on their own (an OR in the first chunk's filter would keep DuckDB from
         pushing the day range down), except in a model keyed by its day (unique_key), whose rows all have one.
         No scored days yet: one statement, unfiltered. -#}
-    {%- set day_filters = [] -%}
-    {%- for chunk in scored_day_chunks() -%}
-        {%- do day_filters.append({
-            'where': "as_of_date between cast('" ~ chunk[0] ~ "' as date) and cast('" ~ chunk[-1] ~ "' as date)",
-            'first_day': chunk[0], 'last_day': chunk[-1],
-        }) -%}
-    {%- endfor -%}
+    {#- Each statement: a chunk (a list of days) or a filter of its own. -#}
+    {%- set day_filters = scored_day_chunks() -%}
     {%- if not day_filters -%}
-        {%- do day_filters.append({'where': 'true'}) -%}
+        {%- do day_filters.append('true') -%}
     {%- elif not unique_key -%}
-        {%- do day_filters.append({'where': 'as_of_date is null'}) -%}
+        {%- do day_filters.append('as_of_date is null') -%}
     {%- endif -%}
     {%- for day_filter in day_filters %}
-        {#- The chunk's days as session variables for overlaps_chunk_days, which a filter on the output cannot
-            reach through a range join; unset (no bound) for a statement that is not one chunk. -#}
-        {%- for bound in ['first_day', 'last_day'] %}
-            {%- if day_filter[bound] %}
-                {%- do run_query("set variable leadscore_chunk_" ~ bound ~ " = cast('" ~ day_filter[bound] ~ "' as date)") -%}
-            {%- else %}
-                {%- do run_query('reset variable leadscore_chunk_' ~ bound) -%}
-            {%- endif %}
-        {%- endfor %}
+        {%- set chunk = none if day_filter is string else day_filter -%}
+        {%- do set_chunk_day_variables(chunk) -%}
         {% call statement('main' if loop.last and not extends_stored else 'chunk_' ~ loop.index) -%}
             {% if loop.first %}create table {{ intermediate_relation }} as{% else %}insert into {{ intermediate_relation }}{% endif %}
             select * from (
                 {{ compiled_code }}
             ) as model_rows
-            where {{ day_filter['where'] }}
+            where {{ "as_of_date between cast('" ~ chunk[0] ~ "' as date) and cast('" ~ chunk[-1] ~ "' as date)"
+                if chunk else day_filter }}
         {%- endcall %}
     {%- endfor %}
-    {%- for bound in ['first_day', 'last_day'] %}
-        {%- do run_query('reset variable leadscore_chunk_' ~ bound) -%}
-    {%- endfor %}
+    {%- do set_chunk_day_variables(none) -%}
 
     {% if extends_stored %}
         {#- dbt's own schema check and delete+insert, as incremental_by (on_schema_change fail) elsewhere. -#}
