@@ -239,6 +239,30 @@ def test_a_row_later_than_the_lookback_is_found_and_said(incremental: Replayed, 
     assert staged == [(None,)] and counts[0] == counts[1]
 
 
+def test_the_history_key_test_checks_the_days_the_run_wrote(incremental: Replayed, tmp_path: Path) -> None:
+    """A key repeated on a day the run wrote (int_score_dates) fails the history's key test; one repeated on an
+    older stored day is outside it, left to the run that wrote that day."""
+    with duckdb.connect(str(incremental.path), read_only=True) as con:
+        (kept_day,) = con.execute("""
+            select max(as_of_date) from marts.lead_score_history
+            where as_of_date not in (select as_of_date from intermediate.int_score_dates)
+        """).fetchone()
+    key_test = ["test", "--select", "lead_score_history,test_name:unique_combination"]
+    variables = json.dumps({"score_date": DAY.isoformat(), "history_initial_days": HISTORY_DAYS})
+    results = {}
+    for day in (kept_day, DAY):
+        path = _copy(incremental.path, tmp_path, f"repeated_{day:%d}.duckdb")
+        with duckdb.connect(str(path)) as con:
+            assert con.execute(f"""
+                insert into marts.lead_score_history
+                select * from marts.lead_score_history
+                where as_of_date = '{day}' and model_id = 'default' and lead_id = '{LEAD}'
+            """).fetchone() == (1,)
+        results[day] = run([str(BIN / "dbt"), *key_test, "--vars", variables], path, tmp_path)
+    assert results[kept_day].returncode == 0, results[kept_day].stdout[-3000:]
+    assert results[DAY].returncode == 1 and "Got 1 result" in results[DAY].stdout, results[DAY].stdout[-3000:]
+
+
 def test_dayshift_holds_back_and_releases_day_by_day() -> None:
     with duckdb.connect() as con:
         con.execute("create schema raw")

@@ -26,22 +26,6 @@ renamed as (
     from source
 ),
 
-stored as (
-    {%- if is_incremental() %}
-        select * from {{ this }}
-    {%- else %}
-        select
-            *,
-            cast(null as timestamp) as campaign_sent_at,
-            false as is_bot,
-            cast(null as {{ dbt.type_string() }}) as row_problem,
-            cast(null as {{ dbt.type_string() }}) as quarantine_reason,
-            cast(null as timestamp) as staged_at
-        from renamed
-        where 1 = 0
-    {%- endif %}
-),
-
 new_rows as (
     -- Raw rows of the lookback not stored yet, copy for copy: a row delivered twice is stored twice (the
     -- second copy as a duplicate), as a full refresh does.
@@ -57,7 +41,7 @@ new_rows as (
             form_name,
             campaign_id,
             user_agent
-        from stored
+        from {{ this }}
         where {{ in_lookback }}
     {%- endif %}
 ),
@@ -76,12 +60,15 @@ first_new_sends as (
 
 first_stored_sends as (
     select
-        lead_id,
-        campaign_id,
-        min(occurred_at) as first_stored_send_at
-    from stored
-    where event_type = 'email_sent'
-    group by lead_id, campaign_id
+        stored.lead_id,
+        stored.campaign_id,
+        min(stored.occurred_at) as first_stored_send_at
+    from {{ this }} as stored
+    inner join first_new_sends
+        on stored.lead_id = first_new_sends.lead_id
+            and stored.campaign_id = first_new_sends.campaign_id
+    where stored.event_type = 'email_sent'
+    group by stored.lead_id, stored.campaign_id
 ),
 
 new_campaign_sends as (
@@ -104,12 +91,12 @@ touched_event_ids as (
     select event_id from new_rows
     union
     select stored.event_id
-    from stored
+    from {{ this }} as stored
     inner join new_campaign_sends
         on stored.lead_id = new_campaign_sends.lead_id
             and stored.campaign_id = new_campaign_sends.campaign_id
     union
-    select event_id from stored
+    select event_id from {{ this }}
     where
         (row_problem = 'occurred_after_score_date' and occurred_at < {{ score_cutoff() }})
         or (row_problem is null and occurred_at >= {{ score_cutoff() }})
@@ -132,7 +119,7 @@ rescored as (
         stored.is_bot as stored_is_bot,
         stored.quarantine_reason as stored_quarantine_reason,
         stored.staged_at as stored_staged_at
-    from stored
+    from {{ this }} as stored
     inner join touched_event_ids
         on stored.event_id = touched_event_ids.event_id
     union all
@@ -162,13 +149,15 @@ campaign_sends as (
         delivered.campaign_id,
         min(delivered.occurred_at) as campaign_sent_at
     from (
+        {%- if is_incremental() %}
         select
             lead_id,
             campaign_id,
             occurred_at
-        from stored
+        from {{ this }}
         where event_type = 'email_sent'
         union all
+        {%- endif %}
         select
             lead_id,
             campaign_id,
