@@ -1,8 +1,14 @@
 -- lead_rule_snapshots is the ledger behind lead_score_snapshots: every snapshot's subscores are the capped,
--- rounded sums of its rule rows, and every rule row belongs to a scored lead-snapshot. A snapshot day
--- missing from lead_rule_snapshots (say, it was added to a warehouse whose snapshots already existed:
--- run `dbt build --full-refresh`) fails here with its leads.
+-- rounded sums of its rule rows, and every rule row belongs to a scored lead-snapshot. Both marts are
+-- replaced by whole snapshot days, so lead by lead only the days this run wrote (int_score_dates) are
+-- compared: a kept day was checked by the run that wrote it. A snapshot day with points but no rule rows at
+-- all (lead_rule_snapshots was added to a warehouse whose snapshots already existed: run
+-- `dbt build --full-refresh`) is looked for on every day, with one of its leads.
 with
+
+days_written as (
+    select as_of_date from {{ ref('int_score_dates') }}
+),
 
 rule_sums as (
     select
@@ -13,11 +19,13 @@ rule_sums as (
         sum(case when component = 'firmographic' then points else 0 end) as firmographic_points,
         sum(case when component = 'negative' then points else 0 end) as negative_points
     from {{ ref('lead_rule_snapshots') }}
+    where snapshot_date in (select days_written.as_of_date from days_written)
     group by snapshot_date, model_id, lead_id
 ),
 
 snapshots as (
     select * from {{ ref('lead_score_snapshots') }}
+    where snapshot_date in (select days_written.as_of_date from days_written)
 ),
 
 caps as (
@@ -58,8 +66,33 @@ orphan_rules as (
             and rule_sums.model_id = snapshots.model_id
             and rule_sums.lead_id = snapshots.lead_id
     where snapshots.lead_id is null
+),
+
+ledger_days as (
+    select distinct
+        snapshot_date,
+        model_id
+    from {{ ref('lead_rule_snapshots') }}
+),
+
+unledgered_days as (
+    select
+        scored.snapshot_date,
+        scored.model_id,
+        min(scored.lead_id) as lead_id,
+        'snapshot day without rule rows' as problem
+    from {{ ref('lead_score_snapshots') }} as scored
+    left join ledger_days
+        on scored.snapshot_date = ledger_days.snapshot_date
+            and scored.model_id = ledger_days.model_id
+    where
+        ledger_days.snapshot_date is null
+        and (scored.behavioral_points <> 0 or scored.firmographic_points <> 0 or scored.negative_points <> 0)
+    group by scored.snapshot_date, scored.model_id
 )
 
 select * from mismatched_scores
 union all
 select * from orphan_rules
+union all
+select * from unledgered_days

@@ -263,6 +263,62 @@ def test_the_history_key_test_checks_the_days_the_run_wrote(incremental: Replaye
     assert results[DAY].returncode == 1 and "Got 1 result" in results[DAY].stdout, results[DAY].stdout[-3000:]
 
 
+def test_the_event_key_tests_check_the_events_the_run_restaged(incremental: Replayed, tmp_path: Path) -> None:
+    """A second used copy of an event the run restamped fails the event key tests of staging and of
+    int_lead_events; one of an event last stamped by an earlier run is outside them, left to that run."""
+    with duckdb.connect(str(incremental.path), read_only=True) as con:
+        events_by_stamp = dict(con.execute("""
+            select staged_at = (select max(staged_at) from staging.base_activity__events) as restaged, min(event_id)
+            from staging.base_activity__events
+            where event_id in (select event_id from intermediate.int_lead_events)
+            group by restaged
+        """).fetchall())
+    key_tests = ["test", "--select", "stg_activity__events,test_name:unique_combination",
+                 "int_lead_events,test_name:unique_combination"]
+    variables = json.dumps({"score_date": DAY.isoformat(), "history_initial_days": HISTORY_DAYS})
+    results = {}
+    for restaged, event_id in events_by_stamp.items():
+        # The copy keeps the file's name, hence its catalog, which the staging views name.
+        workdir = tmp_path / f"restaged_{restaged}"
+        workdir.mkdir()
+        path = _copy(incremental.path, workdir, incremental.path.name)
+        with duckdb.connect(str(path)) as con:
+            con.execute("insert into staging.base_activity__events select * from staging.base_activity__events"
+                        " where event_id = ?", [event_id])
+        results[restaged] = run([str(BIN / "dbt"), *key_tests, "--vars", variables], path, tmp_path)
+    assert results[False].returncode == 0, results[False].stdout[-3000:]
+    assert results[True].returncode == 1 and results[True].stdout.count("Got 1 result") == 2, results[True].stdout[-3000:]
+
+
+def test_the_snapshot_ledger_test_skips_kept_days_but_finds_a_day_without_rule_rows(
+    incremental: Replayed, tmp_path: Path
+) -> None:
+    """The daily run wrote no snapshot day: a lead's changed points on a kept one are left to the run that wrote
+    it, but a kept day whose rule rows are all gone fails, once per scoring model."""
+    with duckdb.connect(str(incremental.path), read_only=True) as con:
+        (kept_day, models) = con.execute("""
+            select max(snapshot_date), count(distinct model_id) filter (where snapshot_date = '2026-11-01')
+            from marts.lead_score_snapshots
+        """).fetchone()
+    assert kept_day == date(2026, 11, 1) and models == 2
+    corruptions = {
+        "changed_points": f"update marts.lead_score_snapshots set behavioral_points = behavioral_points + 1"
+                          f" where snapshot_date = '{kept_day}' and lead_id = '{LEAD}'",
+        "no_rule_rows": f"delete from marts.lead_rule_snapshots where snapshot_date = '{kept_day}'",
+    }
+    ledger_test = ["test", "--select", "assert_rule_snapshots_equal_score_snapshots"]
+    variables = json.dumps({"score_date": DAY.isoformat(), "history_initial_days": HISTORY_DAYS})
+    results = {}
+    for name, corruption in corruptions.items():
+        path = _copy(incremental.path, tmp_path, f"{name}.duckdb")
+        with duckdb.connect(str(path)) as con:
+            con.execute(corruption)
+        results[name] = run([str(BIN / "dbt"), *ledger_test, "--vars", variables], path, tmp_path)
+    assert results["changed_points"].returncode == 0, results["changed_points"].stdout[-3000:]
+    assert results["no_rule_rows"].returncode == 1 and "Got 2 results" in results["no_rule_rows"].stdout, \
+        results["no_rule_rows"].stdout[-3000:]
+
+
 def test_dayshift_holds_back_and_releases_day_by_day() -> None:
     with duckdb.connect() as con:
         con.execute("create schema raw")
