@@ -17,3 +17,12 @@
         else false
     end
 {%- endmacro %}
+
+{% macro reference_list_match(rule, value_text, reference_lists) -%}
+    {#-
+        The condition joining a rule's reference list, whose list_value rule_matches then reads: the list the
+        rule names, only for the `in` operator, holding the value. One equality per side, so a hash join.
+    -#}
+    case when {{ rule }}.operator = 'in' then {{ rule }}.match_value end = lower({{ reference_lists }}.list_name)
+    and {{ value_text }} = lower({{ reference_lists }}.list_value)
+{%- endmacro %}

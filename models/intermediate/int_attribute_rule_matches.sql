@@ -57,9 +57,7 @@ matched as (
     inner join rules
         on attribute_values.attribute = rules.match_field
     left join reference_lists
-        on rules.operator = 'in'
-            and rules.match_value = lower(reference_lists.list_name)
-            and attribute_values.value_text = lower(reference_lists.list_value)
+        on {{ reference_list_match('rules', 'attribute_values.value_text', 'reference_lists') }}
     where {{ rule_matches(
         'rules', 'attribute_values.value_text', 'attribute_values.value_number', 'reference_lists.list_value'
     ) }}

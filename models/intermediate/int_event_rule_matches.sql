@@ -28,6 +28,28 @@ first_scored_day as (
     select min(as_of_date) as first_day from days
 ),
 
+type_windows as (
+    -- Per event type, the longest window of its rules (null when one has none): an event older than that on
+    -- the first scored day is dropped before it is paired with each rule of its type.
+    select
+        event_type,
+        case when count(window_days) = count(*) then max(window_days) end as longest_window_days
+    from rules
+    group by event_type
+),
+
+recent_events as (
+    select lead_events.*
+    from lead_events
+    inner join type_windows
+        on lead_events.event_type = type_windows.event_type
+    cross join first_scored_day
+    where
+        type_windows.longest_window_days is null
+        or {{ dbt.dateadd('day', 'type_windows.longest_window_days', 'lead_events.occurred_date') }}
+        >= first_scored_day.first_day
+),
+
 candidates as (
     select
         rules.model_id,
@@ -45,7 +67,7 @@ candidates as (
             when 'form_name' then lead_events.form_name
             when 'campaign_id' then lower(lead_events.campaign_id)
         end as field_value
-    from lead_events
+    from recent_events as lead_events
     inner join rules
         on lead_events.event_type = rules.event_type
     cross join first_scored_day
@@ -58,9 +80,7 @@ matched as (
     select candidates.*
     from candidates
     left join reference_lists
-        on candidates.operator = 'in'
-            and candidates.match_value = lower(reference_lists.list_name)
-            and candidates.field_value = lower(reference_lists.list_value)
+        on {{ reference_list_match('candidates', 'candidates.field_value', 'reference_lists') }}
     where {{ rule_matches(
         'candidates', 'candidates.field_value', 'cast(null as ' ~ type_double() ~ ')', 'reference_lists.list_value'
     ) }}

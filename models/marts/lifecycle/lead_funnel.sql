@@ -22,14 +22,6 @@ scoring_models as (
     where is_active
 ),
 
-history as (
-    select * from {{ ref('lead_score_history') }}
-),
-
-snapshots as (
-    select * from {{ ref('lead_score_snapshots') }}
-),
-
 score_thresholds as (
     select * from {{ ref('score_thresholds') }}
 ),
@@ -91,47 +83,60 @@ mql_days as (
     cross join scoring_models
 ),
 
-scored_days as (
-    -- Every day a lead has a score: the daily history, and the monthly snapshots for older days.
-    select
-        model_id,
-        lead_id,
-        as_of_date,
-        total_score,
-        fit_grade,
-        'history' as score_source,
-        1 as source_preference
-    from history
-    union all
-    select
-        model_id,
-        lead_id,
-        snapshot_date as as_of_date,
-        total_score,
-        fit_grade,
-        'snapshot' as score_source,
-        2 as source_preference
-    from snapshots
+-- The history and the snapshots are read where they are used: DuckDB materializes a CTE read twice whole.
+last_history_day as (
+    select max(as_of_date) as as_of_date from {{ ref('lead_score_history') }}
 ),
 
-latest_scores as (
-    -- The latest scored day at or before the MQL day (the history on a tie): the score as of its end.
+history_at_mql as (
+    -- A lead's history days are contiguous up to the last day (int_lead_days), so its latest day at or
+    -- before the MQL day is the MQL day itself (the last day when the MQL is newer), if it was scored by
+    -- then: an equality join, not a range join over every earlier day.
     select
         mql_days.model_id,
         mql_days.lead_id,
-        scored_days.as_of_date,
-        scored_days.total_score,
-        scored_days.fit_grade,
-        scored_days.score_source,
-        row_number() over (
-            partition by mql_days.model_id, mql_days.lead_id
-            order by scored_days.as_of_date desc, scored_days.source_preference asc
-        ) as score_rank
+        history.as_of_date,
+        history.total_score,
+        history.fit_grade
     from mql_days
-    inner join scored_days
-        on mql_days.model_id = scored_days.model_id
-            and mql_days.lead_id = scored_days.lead_id
-            and mql_days.mql_date >= scored_days.as_of_date
+    cross join last_history_day
+    inner join {{ ref('lead_score_history') }} as history
+        on mql_days.model_id = history.model_id
+            and mql_days.lead_id = history.lead_id
+            and history.as_of_date = least(mql_days.mql_date, last_history_day.as_of_date)
+),
+
+latest_snapshot_days as (
+    -- Snapshots are monthly: the latest at or before the MQL day, for leads the history holds no score for
+    -- by then (a history day at or before the MQL day is never older than a snapshot day that is).
+    select
+        mql_days.model_id,
+        mql_days.lead_id,
+        max(snapshots.snapshot_date) as snapshot_date
+    from mql_days
+    left join history_at_mql
+        on mql_days.model_id = history_at_mql.model_id
+            and mql_days.lead_id = history_at_mql.lead_id
+    inner join {{ ref('lead_score_snapshots') }} as snapshots
+        on mql_days.model_id = snapshots.model_id
+            and mql_days.lead_id = snapshots.lead_id
+            and mql_days.mql_date >= snapshots.snapshot_date
+    where history_at_mql.lead_id is null
+    group by mql_days.model_id, mql_days.lead_id
+),
+
+snapshot_at_mql as (
+    select
+        snapshots.model_id,
+        snapshots.lead_id,
+        snapshots.snapshot_date as as_of_date,
+        snapshots.total_score,
+        snapshots.fit_grade
+    from latest_snapshot_days
+    inner join {{ ref('lead_score_snapshots') }} as snapshots
+        on latest_snapshot_days.model_id = snapshots.model_id
+            and latest_snapshot_days.lead_id = snapshots.lead_id
+            and latest_snapshot_days.snapshot_date = snapshots.snapshot_date
 ),
 
 score_at_mql as (
@@ -141,15 +146,21 @@ score_at_mql as (
     select
         mql_days.model_id,
         mql_days.lead_id,
-        latest_scores.as_of_date,
-        coalesce(latest_scores.score_source, 'none') as score_source,
-        latest_scores.total_score,
-        latest_scores.fit_grade
+        coalesce(history_at_mql.as_of_date, snapshot_at_mql.as_of_date) as as_of_date,
+        case
+            when history_at_mql.lead_id is not null then 'history'
+            when snapshot_at_mql.lead_id is not null then 'snapshot'
+            else 'none'
+        end as score_source,
+        coalesce(history_at_mql.total_score, snapshot_at_mql.total_score) as total_score,
+        coalesce(history_at_mql.fit_grade, snapshot_at_mql.fit_grade) as fit_grade
     from mql_days
-    left join latest_scores
-        on mql_days.model_id = latest_scores.model_id
-            and mql_days.lead_id = latest_scores.lead_id
-            and latest_scores.score_rank = 1
+    left join history_at_mql
+        on mql_days.model_id = history_at_mql.model_id
+            and mql_days.lead_id = history_at_mql.lead_id
+    left join snapshot_at_mql
+        on mql_days.model_id = snapshot_at_mql.model_id
+            and mql_days.lead_id = snapshot_at_mql.lead_id
 ),
 
 score_bands as (
