@@ -6,10 +6,6 @@
 -- `dbt build --full-refresh`) is looked for on every day, with one of its leads.
 with
 
-days_written as (
-    select as_of_date from {{ ref('int_score_dates') }}
-),
-
 rule_sums as (
     select
         snapshot_date,
@@ -19,13 +15,13 @@ rule_sums as (
         sum(case when component = 'firmographic' then points else 0 end) as firmographic_points,
         sum(case when component = 'negative' then points else 0 end) as negative_points
     from {{ ref('lead_rule_snapshots') }}
-    where snapshot_date in (select days_written.as_of_date from days_written)
+    where {{ in_days_written('snapshot_date') }}
     group by snapshot_date, model_id, lead_id
 ),
 
 snapshots as (
     select * from {{ ref('lead_score_snapshots') }}
-    where snapshot_date in (select days_written.as_of_date from days_written)
+    where {{ in_days_written('snapshot_date') }}
 ),
 
 caps as (

@@ -10,7 +10,7 @@
 {%- set key = columns | join(', ') -%}
 {%- set filters = [] -%}
 {%- if run_days_column is not none -%}
-    {%- do filters.append(run_days_column ~ ' in (select as_of_date from ' ~ ref('int_score_dates') ~ ')') -%}
+    {%- do filters.append(in_days_written(run_days_column)) -%}
 {%- endif -%}
 {%- if keys_restaged_in is not none -%}
     {%- do filters.append('(' ~ key ~ ') in (select ' ~ key ~ ' from ' ~ keys_restaged_in
