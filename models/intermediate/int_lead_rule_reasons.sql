@@ -1,3 +1,4 @@
+{{ config(materialized='view') }}  {#- read once, by lead_score_explanations: a table would write every reason twice #}
 -- The ledger of the score date in words: every rule that fired for a lead, with the reason a
 -- salesperson reads, e.g. "Requested a demo 6 days ago (+44)".
 with

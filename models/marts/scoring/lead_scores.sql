@@ -16,20 +16,16 @@ history as (
     where as_of_date = {{ score_date() }}
 ),
 
-reasons as (
-    select * from {{ ref('int_lead_rule_reasons') }}
-),
-
-ranked_reasons as (
+top_three_reasons as (
+    -- The explanations mart ranks the day's reasons already; ranking them again would sort every reason row.
     select
         model_id,
         lead_id,
+        reason_rank,
         reason_text,
-        cast({{ round_number('points', 0) }} as integer) as reason_points,
-        row_number() over (
-            partition by model_id, lead_id order by abs(points) desc, rule_id
-        ) as reason_rank
-    from reasons
+        points as reason_points
+    from {{ ref('lead_score_explanations') }}
+    where reason_rank <= 3
 ),
 
 top_reasons as (
@@ -42,8 +38,7 @@ top_reasons as (
         max(case when reason_rank = 2 then reason_points end) as top_reason_2_points,
         max(case when reason_rank = 3 then reason_text end) as top_reason_3,
         max(case when reason_rank = 3 then reason_points end) as top_reason_3_points
-    from ranked_reasons
-    where reason_rank <= 3
+    from top_three_reasons
     group by model_id, lead_id
 ),
 

@@ -1,9 +1,31 @@
 -- One row per lead, scoring model and status band above the floor (e.g. mql, hot) that the lead has
 -- reached: the first day of the score history on which its status was that band or a higher one.
+-- A band is first reached on the history's first day or on a day the status changed, so the statuses read are
+-- those of the first day and the status changes (lead_score_changes), not every day of the history: a lead's
+-- history days are contiguous, and its first day after the history's first is a change from nothing.
 with
 
-history as (
-    select * from {{ ref('lead_score_history') }}
+first_history_day as (
+    select min(as_of_date) as as_of_date from {{ ref('lead_score_history') }}
+),
+
+status_days as (
+    select
+        first_day_scores.model_id,
+        first_day_scores.lead_id,
+        first_day_scores.as_of_date,
+        first_day_scores.score_status
+    from {{ ref('lead_score_history') }} as first_day_scores
+    inner join first_history_day
+        on first_day_scores.as_of_date = first_history_day.as_of_date
+    union all
+    select
+        model_id,
+        lead_id,
+        as_of_date,
+        score_status
+    from {{ ref('lead_score_changes') }}
+    where is_status_change
 ),
 
 score_thresholds as (
@@ -21,15 +43,14 @@ bands as (
 
 status_levels as (
     select
-        history.model_id,
-        history.lead_id,
-        history.as_of_date,
-        history.total_score,
+        status_days.model_id,
+        status_days.lead_id,
+        status_days.as_of_date,
         bands.min_score as status_min_score
-    from history
+    from status_days
     inner join bands
-        on history.model_id = bands.model_id
-            and history.score_status = bands.score_status
+        on status_days.model_id = bands.model_id
+            and status_days.score_status = bands.score_status
 ),
 
 crossings as (
