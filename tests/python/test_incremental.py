@@ -319,6 +319,37 @@ def test_the_snapshot_ledger_test_skips_kept_days_but_finds_a_day_without_rule_r
         results["no_rule_rows"].stdout[-3000:]
 
 
+def test_the_history_tests_check_the_days_the_run_scored_where_a_vanished_lead_still_has_rows(
+    incremental: Replayed, tmp_path: Path
+) -> None:
+    """The history's relationships test reads the days the run wrote and the anchor day before them. A lead that
+    leaves the surviving leads still has rows there (its days are contiguous up to the last) and fails it; an
+    orphan row only on a kept day is left to the run that wrote that day."""
+    with duckdb.connect(str(incremental.path), read_only=True) as con:
+        (kept_day, lead_rows, lead_rows_scored) = con.execute(f"""
+            select min(as_of_date), count(*),
+                count(*) filter (where as_of_date in (select as_of_date from intermediate.int_score_dates))
+            from marts.lead_score_history where lead_id = '{LEAD}'
+        """).fetchone()
+    assert 0 < lead_rows_scored < lead_rows
+    corruptions = {
+        "orphan_on_kept_day": f"insert into marts.lead_score_history select * replace ('GONE' as lead_id)"
+                              f" from marts.lead_score_history where lead_id = '{LEAD}' and as_of_date = '{kept_day}'",
+        "vanished_lead": f"delete from intermediate.int_leads_enriched where lead_id = '{LEAD}'",
+    }
+    history_test = ["test", "--select", "relationships_lead_score_history_lead_id__lead_id__ref_int_leads_enriched_"]
+    variables = json.dumps({"score_date": DAY.isoformat(), "history_initial_days": HISTORY_DAYS})
+    results = {}
+    for name, corruption in corruptions.items():
+        path = _copy(incremental.path, tmp_path, f"{name}.duckdb")
+        with duckdb.connect(str(path)) as con:
+            con.execute(corruption)
+        results[name] = run([str(BIN / "dbt"), *history_test, "--vars", variables], path, tmp_path)
+    assert results["orphan_on_kept_day"].returncode == 0, results["orphan_on_kept_day"].stdout[-3000:]
+    assert results["vanished_lead"].returncode == 1 and f"Got {lead_rows_scored} results" in \
+        results["vanished_lead"].stdout, results["vanished_lead"].stdout[-3000:]
+
+
 def test_dayshift_holds_back_and_releases_day_by_day() -> None:
     with duckdb.connect() as con:
         con.execute("create schema raw")
