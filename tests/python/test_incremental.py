@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -290,6 +291,20 @@ def test_the_event_key_tests_check_the_events_the_run_restaged(incremental: Repl
     assert results[True].returncode == 1 and results[True].stdout.count("Got 1 result") == 2, results[True].stdout[-3000:]
 
 
+def _test_corrupted_copies(
+    incremental: Replayed, tmp_path: Path, selection: str, corruptions: dict[str, str]
+) -> dict[str, subprocess.CompletedProcess]:
+    """`dbt test --select selection` on a copy of the replayed warehouse per corruption (a SQL statement)."""
+    variables = json.dumps({"score_date": DAY.isoformat(), "history_initial_days": HISTORY_DAYS})
+    results = {}
+    for name, corruption in corruptions.items():
+        path = _copy(incremental.path, tmp_path, f"{name}.duckdb")
+        with duckdb.connect(str(path)) as con:
+            con.execute(corruption)
+        results[name] = run([str(BIN / "dbt"), "test", "--select", selection, "--vars", variables], path, tmp_path)
+    return results
+
+
 def test_the_snapshot_ledger_test_skips_kept_days_but_finds_a_day_without_rule_rows(
     incremental: Replayed, tmp_path: Path
 ) -> None:
@@ -306,14 +321,7 @@ def test_the_snapshot_ledger_test_skips_kept_days_but_finds_a_day_without_rule_r
                           f" where snapshot_date = '{kept_day}' and lead_id = '{LEAD}'",
         "no_rule_rows": f"delete from marts.lead_rule_snapshots where snapshot_date = '{kept_day}'",
     }
-    ledger_test = ["test", "--select", "assert_rule_snapshots_equal_score_snapshots"]
-    variables = json.dumps({"score_date": DAY.isoformat(), "history_initial_days": HISTORY_DAYS})
-    results = {}
-    for name, corruption in corruptions.items():
-        path = _copy(incremental.path, tmp_path, f"{name}.duckdb")
-        with duckdb.connect(str(path)) as con:
-            con.execute(corruption)
-        results[name] = run([str(BIN / "dbt"), *ledger_test, "--vars", variables], path, tmp_path)
+    results = _test_corrupted_copies(incremental, tmp_path, "assert_rule_snapshots_equal_score_snapshots", corruptions)
     assert results["changed_points"].returncode == 0, results["changed_points"].stdout[-3000:]
     assert results["no_rule_rows"].returncode == 1 and "Got 2 results" in results["no_rule_rows"].stdout, \
         results["no_rule_rows"].stdout[-3000:]
@@ -337,14 +345,9 @@ def test_the_history_tests_check_the_days_the_run_scored_where_a_vanished_lead_s
                               f" from marts.lead_score_history where lead_id = '{LEAD}' and as_of_date = '{kept_day}'",
         "vanished_lead": f"delete from intermediate.int_leads_enriched where lead_id = '{LEAD}'",
     }
-    history_test = ["test", "--select", "relationships_lead_score_history_lead_id__lead_id__ref_int_leads_enriched_"]
-    variables = json.dumps({"score_date": DAY.isoformat(), "history_initial_days": HISTORY_DAYS})
-    results = {}
-    for name, corruption in corruptions.items():
-        path = _copy(incremental.path, tmp_path, f"{name}.duckdb")
-        with duckdb.connect(str(path)) as con:
-            con.execute(corruption)
-        results[name] = run([str(BIN / "dbt"), *history_test, "--vars", variables], path, tmp_path)
+    results = _test_corrupted_copies(
+        incremental, tmp_path, "relationships_lead_score_history_lead_id__lead_id__ref_int_leads_enriched_", corruptions
+    )
     assert results["orphan_on_kept_day"].returncode == 0, results["orphan_on_kept_day"].stdout[-3000:]
     assert results["vanished_lead"].returncode == 1 and f"Got {lead_rows_scored} results" in \
         results["vanished_lead"].stdout, results["vanished_lead"].stdout[-3000:]
