@@ -1,6 +1,6 @@
 {% macro get_where_subquery(relation) -%}
     {#- dbt's `where` config of a generic test, plus one macro it cannot call from YAML: `where:
-        "in_days_written(as_of_date)"` checks only the days this run wrote (in_days_written; a `where` config is
+        "in_days_written(as_of_date)"` checks only the days this run scored (in_days_written; a `where` config is
         rendered without the project's macros or ref). Any other condition is applied as written. -#}
     {%- set where = config.get('where') -%}
     {%- if not where -%}
