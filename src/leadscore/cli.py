@@ -227,7 +227,7 @@ def sync(destination: str, dry_run: bool, full_resync: bool, max_attempts: int, 
 @click.option("--duckdb-memory-limit", default="4.5GB", show_default=True,
               callback=lambda _ctx, _param, value: _memory_size(value),
               help="DuckDB memory_limit of the builds and the floor (profile target duckdb_capped); '' for DuckDB's "
-                   "default. At 1M leads the dbt process peaked 1.2-1.5 GB above it: 4.5GB keeps it under 6 GB.")
+                   "default. 4.5GB keeps the 1M build under 6 GB (docs/decisions.md).")
 @click.option("--pandas-memory-gb", type=click.FloatRange(min=1), default=16.0, show_default=True,
               help="Address-space cap of the pandas baseline; beyond it the baseline is recorded as failed.")
 @click.option("--long-history-days", type=click.IntRange(min=0), default=365, show_default=True,
