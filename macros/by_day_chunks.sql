@@ -49,6 +49,10 @@
 {%- endmacro %}
 
 {% materialization by_day_chunks, adapter='duckdb' %}
+    {{ return(build_unless_unchanged(build_by_day_chunks)) }}
+{% endmaterialization %}
+
+{% macro build_by_day_chunks() %}
     {#- A table filled by one statement per chunk of scored days (scored_day_chunks): each statement reads
         the model's query filtered to its days, which DuckDB pushes down to the day tables, so the memory and
         spill of the model's aggregates and joins are bounded by a chunk instead of growing with the history.
@@ -120,4 +124,4 @@
     {{ drop_relation_if_exists(backup_relation) }}
     {{ run_hooks(post_hooks, inside_transaction=False) }}
     {{ return({'relations': [target_relation]}) }}
-{% endmaterialization %}
+{%- endmacro %}

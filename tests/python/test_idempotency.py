@@ -98,9 +98,10 @@ def differing_rows(left: Path, right: Path, table: str, where: str = "true") -> 
 
 
 def test_a_rerun_changes_no_mart(daily: Path, tmp_path: Path) -> None:
+    """With keep_unchanged false: a rerun that keeps nothing (the default) would change nothing trivially."""
     before = mart_hashes(daily)
     rerun = _copy(daily, tmp_path, "rerun.duckdb")
-    dbt(["build"], rerun, tmp_path, LAST_DAY)
+    dbt(["build"], rerun, tmp_path, LAST_DAY, keep_unchanged=False)
     after = mart_hashes(rerun)
     assert len(before) >= 13 and before["lead_score_history"][0] > 10_000
     changed = {name: (before[name], after.get(name)) for name in before if before[name] != after.get(name)}

@@ -187,7 +187,8 @@ def test_a_rerun_without_new_events_writes_no_event_row(incremental: Replayed, t
     state = "select count(*), max(rowid), max(staged_at) from staging.base_activity__events"
     with duckdb.connect(str(path), read_only=True) as con:
         before = con.execute(state).fetchone()
-    dbt(["run", "--select", "base_activity__events", "int_score_dates"], path, tmp_path, DAY)
+    # keep_unchanged false: kept unchanged, both would trivially hold what the last run wrote.
+    dbt(["run", "--select", "base_activity__events", "int_score_dates"], path, tmp_path, DAY, keep_unchanged=False)
     with duckdb.connect(str(path), read_only=True) as con:
         after = con.execute(state).fetchone()
         scored = con.execute(
@@ -212,7 +213,8 @@ def test_an_ordinary_day_rescores_only_that_day(raw_warehouse: Path, tmp_path: P
     with duckdb.connect(str(path)) as con:
         (stored_rowid,) = con.execute("select max(rowid) from staging.base_activity__events").fetchone()
         release_events(con)
-    dbt(["run", "--select", "base_activity__events", "int_score_dates"], path, tmp_path, DAY)
+    # keep_unchanged false: kept unchanged, both would trivially hold what the last run wrote.
+    dbt(["run", "--select", "base_activity__events", "int_score_dates"], path, tmp_path, DAY, keep_unchanged=False)
     with duckdb.connect(str(path), read_only=True) as con:
         rewritten_earlier, stamped_earlier = con.execute(f"""
             select count(*), count(*) filter (where staged_at = (select max(staged_at) from staging.base_activity__events))
