@@ -180,8 +180,8 @@
 {%- endmacro %}
 
 {% macro fingerprint_values(sql) -%}
-    {#- The first column of sql's rows. Outside a transaction, as is every statement here: a transaction
-        left open would be rolled back when the model ends, and with it the digests recorded in it. -#}
+    {#- The first column of sql's rows. Outside a transaction, as is every statement here: a transaction left
+        open would be rolled back when the node ends, and with it a fingerprint recorded in it. -#}
     {%- call statement('fingerprint_values', fetch_result=True, auto_begin=False) -%}
         {{ sql }}
     {%- endcall -%}
