@@ -31,8 +31,7 @@
     {%- if var('keep_unchanged') and existing is not none and existing.type == ('view' if is_view else 'table')
         and not should_full_refresh() -%}
         {%- set recorded_rows = recorded_row_count(fingerprint) -%}
-        {%- if recorded_rows is not none
-            and recorded_rows == (0 if is_view else fingerprint_values('select count(*) from ' ~ existing)[0]) -%}
+        {%- if recorded_rows is not none and recorded_rows == rows_held(existing) -%}
             {{ log(model.unique_id ~ ': kept, nothing it is computed from changed since it was built', info=True) }}
             {%- do invocation_cache('kept_nodes').update({model.unique_id: true}) -%}
             {%- call statement('main', auto_begin=False) -%}
@@ -43,7 +42,7 @@
     {%- endif -%}
     {%- do record_fingerprint(none) -%}
     {%- set result = build() -%}
-    {%- do record_fingerprint(fingerprint, 0 if is_view else fingerprint_values('select count(*) from ' ~ this)[0]) -%}
+    {%- do record_fingerprint(fingerprint, rows_held(this.incorporate(type='view' if is_view else 'table'))) -%}
     {{ return(result) }}
 {%- endmacro %}
 
@@ -73,6 +72,11 @@
     {%- endif -%}
     {{ return(result) }}
 {% endmaterialization %}
+
+{% macro rows_held(relation) -%}
+    {#- The rows a table holds; 0 for a view, which holds none (counting would run its query). -#}
+    {{ return(0 if relation.type == 'view' else fingerprint_values('select count(*) from ' ~ relation)[0]) }}
+{%- endmacro %}
 
 {% macro recorded_row_count(fingerprint) -%}
     {#- The rows (a table's; a test's failing rows) recorded for this node with this fingerprint, or none. -#}

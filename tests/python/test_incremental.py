@@ -213,8 +213,7 @@ def test_an_ordinary_day_rescores_only_that_day(raw_warehouse: Path, tmp_path: P
     with duckdb.connect(str(path)) as con:
         (stored_rowid,) = con.execute("select max(rowid) from staging.base_activity__events").fetchone()
         release_events(con)
-    # keep_unchanged false: kept unchanged, both would trivially hold what the last run wrote.
-    dbt(["run", "--select", "base_activity__events", "int_score_dates"], path, tmp_path, DAY, keep_unchanged=False)
+    dbt(["run", "--select", "base_activity__events", "int_score_dates"], path, tmp_path, DAY)
     with duckdb.connect(str(path), read_only=True) as con:
         rewritten_earlier, stamped_earlier = con.execute(f"""
             select count(*), count(*) filter (where staged_at = (select max(staged_at) from staging.base_activity__events))
