@@ -6,24 +6,30 @@
 {%- set lookback_start = event_lookback_start(source('activity', 'events')) if is_incremental() else none %}
 {%- set in_lookback = "occurred_at >= cast('" ~ lookback_start.isoformat(sep=' ') ~ "' as timestamp) or occurred_at is null"
     if lookback_start else 'true' %}
+{%- set cleaned = {
+    'event_id': "nullif(trim(event_id), '')",
+    'lead_id': "nullif(trim(lead_id), '')",
+    'event_type': "lower(trim(event_type))",
+    'occurred_at': "cast(occurred_at as timestamp)",
+    'url': "nullif(lower(trim(url)), '')",
+    'form_name': "nullif(lower(trim(form_name)), '')",
+    'campaign_id': "nullif(trim(campaign_id), '')",
+    'user_agent': "nullif(trim(user_agent), '')",
+} %}
 with
-
-source as (
-    select * from {{ source('activity', 'events') }}
-    where {{ in_lookback }}
-),
 
 renamed as (
     select
-        nullif(trim(event_id), '') as event_id,
-        nullif(trim(lead_id), '') as lead_id,
-        lower(trim(event_type)) as event_type,
-        cast(occurred_at as timestamp) as occurred_at,
-        nullif(lower(trim(url)), '') as url,
-        nullif(lower(trim(form_name)), '') as form_name,
-        nullif(trim(campaign_id), '') as campaign_id,
-        nullif(trim(user_agent), '') as user_agent
-    from source
+        {{ cleaned.event_id }} as event_id,
+        {{ cleaned.lead_id }} as lead_id,
+        {{ cleaned.event_type }} as event_type,
+        {{ cleaned.occurred_at }} as occurred_at,
+        {{ cleaned.url }} as url,
+        {{ cleaned.form_name }} as form_name,
+        {{ cleaned.campaign_id }} as campaign_id,
+        {{ cleaned.user_agent }} as user_agent
+    from {{ source('activity', 'events') }}
+    where {{ in_lookback }}
 ),
 
 new_rows as (
@@ -158,12 +164,14 @@ campaign_sends as (
         where event_type = 'email_sent'
         union all
         {%- endif %}
+        -- The lookback's raw sends (the new ones and stored ones) read again from the raw table, not from
+        -- new_rows: DuckDB materializes a CTE read twice, which in a first build is every event, all columns.
         select
-            lead_id,
-            campaign_id,
-            occurred_at
-        from new_rows
-        where event_type = 'email_sent'
+            {{ cleaned.lead_id }} as lead_id,
+            {{ cleaned.campaign_id }} as campaign_id,
+            {{ cleaned.occurred_at }} as occurred_at
+        from {{ source('activity', 'events') }}
+        where {{ cleaned.event_type }} = 'email_sent' and ({{ in_lookback }})
     ) as delivered
     {%- if is_incremental() %}
     inner join rescored_campaigns
