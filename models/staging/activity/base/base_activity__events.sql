@@ -163,22 +163,15 @@ campaign_sends as (
         from {{ this }}
         where event_type = 'email_sent'
         union all
-        select
-            lead_id,
-            campaign_id,
-            occurred_at
-        from new_rows
-        where event_type = 'email_sent'
-        {%- else %}
-        -- Read from the raw table, not from new_rows: in a first build new_rows is every event, and DuckDB
-        -- materializes a CTE read twice whole, all columns.
+        {%- endif %}
+        -- The lookback's raw sends (the new ones and stored ones) read again from the raw table, not from
+        -- new_rows: DuckDB materializes a CTE read twice, which in a first build is every event, all columns.
         select
             {{ cleaned.lead_id }} as lead_id,
             {{ cleaned.campaign_id }} as campaign_id,
             {{ cleaned.occurred_at }} as occurred_at
         from {{ source('activity', 'events') }}
-        where {{ cleaned.event_type }} = 'email_sent'
-        {%- endif %}
+        where {{ cleaned.event_type }} = 'email_sent' and ({{ in_lookback }})
     ) as delivered
     {%- if is_incremental() %}
     inner join rescored_campaigns
